@@ -1,0 +1,74 @@
+/* config.h - sitrep's configuration: one struct, filled from defaults, then
+ * the YAML file, then command-line flags (the callers apply those).
+ *
+ * Loading is table-driven (config.c: one row per key with type, offset,
+ * bounds and default).  Unknown keys and bad values are errors that name
+ * file:line:col.  After start-up the struct is immutable and may be read by
+ * every thread.
+ */
+#ifndef SITREP_CONFIG_H
+#define SITREP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum sitrep_scope {
+    SITREP_SCOPE_SEARCH = 1 << 0,
+    SITREP_SCOPE_INGEST = 1 << 1,
+    SITREP_SCOPE_ADMIN = 1 << 2,
+};
+
+struct sitrep_api_key {
+    char *name;      /* label for logs; never the key itself */
+    char *key;       /* the secret */
+    unsigned scopes; /* enum sitrep_scope bits */
+};
+
+struct sitrep_config {
+    /* index: */
+    char *index_path;     /* index.path, "var/index" */
+    char *gazetteer_path; /* index.gazetteer, SITREP_DEFAULT_GAZETTEER */
+    /* server: */
+    char *listen_host;    /* server.listen host part, "127.0.0.1" */
+    unsigned listen_port; /* server.listen port part, 8080 */
+    unsigned threads;     /* server.threads, 0 = one per core; default 0 */
+    bool search_requires_key; /* server.search_requires_key, false */
+    char **cors_origins;  /* server.cors_origins, list; empty by default */
+    size_t n_cors_origins;
+    /* limits: */
+    size_t max_body_bytes;      /* limits.body_bytes, 10 MiB */
+    size_t max_query_bytes;     /* limits.query_bytes (q and each value), 8 KiB */
+    unsigned max_page_size;     /* limits.page_size, 250 */
+    unsigned max_window;        /* limits.max_window (offset + limit), 10000 */
+    unsigned max_connections;   /* limits.connections, 256 */
+    unsigned max_connections_per_ip; /* limits.connections_per_ip, 64 */
+    unsigned timeout_seconds;   /* limits.timeout_seconds, 30 */
+    size_t connection_memory_bytes; /* limits.header_bytes (URL + headers), 128 KiB */
+    /* indexer: */
+    unsigned batch_size;      /* indexer.batch_size, documents per commit, 1000 */
+    size_t max_record_bytes;  /* indexer.max_record_bytes, 8 MiB */
+    /* api_keys: list of {name, key, scopes: [search, ingest, admin]} */
+    struct sitrep_api_key *api_keys;
+    size_t n_api_keys;
+};
+
+/* Fills cfg with the defaults.  Returns false when out of memory. */
+bool sitrep_config_defaults(struct sitrep_config *cfg);
+
+/* Reads the YAML file at path over cfg (which holds defaults).  Relative
+ * paths in the file resolve against the file's directory.  On error returns
+ * false and writes "path:line:col: message" to err (err_len bytes). */
+bool sitrep_config_load(struct sitrep_config *cfg, const char *path, char *err, size_t err_len);
+
+/* Parses "HOST:PORT" (or ":PORT", or "[v6]:PORT") into cfg's listen fields;
+ * false with a message in err when malformed.  For --listen. */
+bool sitrep_config_set_listen(struct sitrep_config *cfg, const char *value, char *err,
+                              size_t err_len);
+
+/* The key record that equals key (constant-time comparison), or NULL. */
+const struct sitrep_api_key *sitrep_config_find_key(const struct sitrep_config *cfg,
+                                                    const char *key);
+
+void sitrep_config_free(struct sitrep_config *cfg);
+
+#endif

@@ -1,0 +1,66 @@
+/* article.h - one article as the indexer and the server see it, its stored
+ * record (the JSON kept as Xapian document data) and its mapping onto index
+ * terms through the schema.
+ *
+ * The stored record is a JSON object:
+ *   {"id", "title", "url", "source", "lang", "published" ("YYYY-MM-DD" or null),
+ *    "published_inferred" (bool), "text", "meta" (object of unknown input fields),
+ *    "places": [{"id","name","country","admin1","lat","lon","mentions"}],
+ *    "persons": [{"id","name","mentions"}],
+ *    "event_dates": [{"date","precision","text"}]}
+ * where "mentions" is a count.  The server renders hits from it.
+ */
+#ifndef SITREP_ARTICLE_H
+#define SITREP_ARTICLE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sitrep.h"
+#include "store.h"
+
+struct sitrep_article {
+    char *id;        /* owned; NULL until known */
+    char *title;     /* owned or NULL */
+    char *url;       /* owned or NULL */
+    char *source;    /* owned or NULL: publisher host, e.g. "example.org" */
+    char *lang;      /* owned or NULL: language code, e.g. "en" */
+    char *published; /* owned or NULL: as read; "YYYY-MM-DD" after normalising */
+    bool published_inferred; /* true when taken from the text, not metadata */
+    char *text;      /* owned or NULL: body text, UTF-8 after normalising */
+    size_t text_len;
+    json_t *meta;     /* owned reference or NULL: object of unknown input fields */
+    json_t *entities; /* owned reference or NULL: extraction result (extract.h) */
+};
+
+/* Sets every member to empty. */
+void sitrep_article_init(struct sitrep_article *a);
+/* Frees every member and re-initialises. */
+void sitrep_article_clear(struct sitrep_article *a);
+
+/* Makes a freshly read article ready to index, or says why it cannot be:
+ * checks that title and text are valid UTF-8 (reason names the byte offset),
+ * that the text is not empty, and that title + text fit in max_bytes;
+ * squashes title white space; parses "published" into "YYYY-MM-DD" (a value
+ * that is not a date is an error); takes the source from the URL host when
+ * missing; derives a missing id from the URL, else from a hash of title and
+ * text, so the same input always gets the same id.  It does not infer the
+ * date from the text: the caller does that after extraction, when it has the
+ * text's dates.  On SITREP_ERR_INVALID a one-line reason is written to
+ * reason (reason_len bytes at most). */
+sitrep_status sitrep_article_normalise(struct sitrep_article *a, size_t max_bytes, char *reason,
+                                       size_t reason_len);
+
+/* Returns the stored record as newly allocated compact JSON (caller frees),
+ * or NULL when out of memory. */
+char *sitrep_article_to_record(const struct sitrep_article *a);
+
+/* Builds the index document of a normalised article: text fields, filter
+ * terms for its id, source, lang, dates, and for every place (with its
+ * admin-1 region and country), person (and surname) and event date in
+ * a->entities; the date slot; the stored record.  *out is new and owned by
+ * the caller. */
+sitrep_status sitrep_article_to_doc(const struct sitrep_article *a, sitrep_doc **out);
+
+#endif

@@ -1,0 +1,200 @@
+/* store.h - the C API over Xapian.  Pure C11; the only C++ in the project
+ * lives behind it, in store-*.cc.
+ *
+ * Handles are opaque.  Every function returns a sitrep_status (0 = OK) unless
+ * it is a plain accessor; the detail of a failure is kept on the handle and
+ * read with the handle's _last_error(), which is valid until the next call on
+ * that handle.  Constructors, which have no handle yet, hand back a message
+ * through char **errmsg (newly allocated, caller frees; may be NULL).  No C++
+ * exception ever crosses this API: each entry point catches everything.
+ *
+ * Threads: no two threads may use one handle at the same time (SQLite's
+ * contract).  Several threads each open their own sitrep_db; a copy would
+ * share state.  One process at a time may hold a sitrep_writer on an index.
+ *
+ * Example (error handling shortened):
+ *
+ *     sitrep_db *db;  sitrep_query *q;  sitrep_results *r;
+ *     sitrep_db_open("var/index", &db, &err);
+ *     sitrep_query_new(db, &q);
+ *     sitrep_query_set_text(q, "shelling kharkiv", NULL, NULL);
+ *     sitrep_query_run(q, 0, 20, 0, &r);
+ *     for (size_t i = 0; i < sitrep_results_count(r); i++) {
+ *         struct sitrep_hit hit;
+ *         sitrep_results_get(r, i, &hit);   ... hit.data is the stored JSON ...
+ *     }
+ *     sitrep_results_destroy(r); sitrep_query_destroy(q); sitrep_db_destroy(db);
+ */
+#ifndef SITREP_STORE_H
+#define SITREP_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "schema.h"
+#include "sitrep.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sitrep_db sitrep_db;
+typedef struct sitrep_writer sitrep_writer;
+typedef struct sitrep_doc sitrep_doc;
+typedef struct sitrep_query sitrep_query;
+typedef struct sitrep_results sitrep_results;
+
+/* ---- reading ---------------------------------------------------------- */
+
+/* Opens an index read-only.  spec is an index directory, or a Xapian stub
+ * file that lists several shards (local paths, or "remote HOST:PORT" lines
+ * served by xapian-tcpsrv): this is the one place the server opens its index,
+ * so sharding needs no other change.  Checks the schema version
+ * (SITREP_ERR_SCHEMA on mismatch).  On success *out is a new handle the caller
+ * destroys; on failure *out is NULL and *errmsg (if errmsg is not NULL) a
+ * message the caller frees. */
+sitrep_status sitrep_db_open(const char *spec, sitrep_db **out, char **errmsg);
+
+/* Moves the handle to the latest committed revision; cheap when nothing
+ * changed.  Call at the start of each request. */
+sitrep_status sitrep_db_reopen(sitrep_db *db);
+
+struct sitrep_db_stats {
+    uint64_t documents;
+    uint64_t revision;     /* Xapian revision; the sum over shards */
+    char last_update[40];  /* ISO 8601 of the last commit, or "" */
+    unsigned shards;
+};
+sitrep_status sitrep_db_stats(sitrep_db *db, struct sitrep_db_stats *out);
+
+/* Fetches the stored record (JSON text) of the article with this id.
+ * *data is newly allocated and NUL-terminated; the caller frees it.
+ * SITREP_ERR_NOT_FOUND when no such article exists. */
+sitrep_status sitrep_db_get_record(sitrep_db *db, const char *id, char **data, size_t *len);
+
+/* Borrowed message of the last failure on db; valid until the next call. */
+const char *sitrep_db_last_error(const sitrep_db *db);
+void sitrep_db_destroy(sitrep_db *db);
+
+/* ---- documents -------------------------------------------------------- */
+
+/* A document under construction.  Owned by the caller until passed to
+ * sitrep_writer_put(), which does not take it: the caller still destroys it. */
+sitrep_status sitrep_doc_new(sitrep_doc **out);
+/* The unique id (the Q term); required before sitrep_writer_put(). */
+sitrep_status sitrep_doc_set_id(sitrep_doc *doc, const char *id);
+/* Runs text through the term generator (stemmed English, positions kept) for
+ * a text field of the schema.  Title text is indexed both with its prefix and
+ * unprefixed, so plain queries find title words. */
+sitrep_status sitrep_doc_index_text(sitrep_doc *doc, enum sitrep_field field, const char *text,
+                                    size_t len);
+/* Adds a boolean filter term for field and value (normalised by
+ * sitrep_schema_term()). Adding the same term twice is harmless. */
+sitrep_status sitrep_doc_add_term(sitrep_doc *doc, enum sitrep_field field, const char *value);
+sitrep_status sitrep_doc_set_value(sitrep_doc *doc, enum sitrep_slot slot, const char *value,
+                                   size_t len);
+/* The stored record, copied. */
+sitrep_status sitrep_doc_set_data(sitrep_doc *doc, const char *data, size_t len);
+void sitrep_doc_destroy(sitrep_doc *doc);
+
+/* ---- writing ---------------------------------------------------------- */
+
+/* Opens (creating if needed) the index directory path for writing and
+ * records the schema version in a new index.  SITREP_ERR_DB_LOCKED when
+ * another writer holds it.  Constructor conventions as sitrep_db_open(). */
+sitrep_status sitrep_writer_open(const char *path, sitrep_writer **out, char **errmsg);
+/* Adds or replaces (by id) one document.  Not durable until committed. */
+sitrep_status sitrep_writer_put(sitrep_writer *w, const sitrep_doc *doc);
+/* Deletes the article with this id; SITREP_ERR_NOT_FOUND if there is none. */
+sitrep_status sitrep_writer_delete(sitrep_writer *w, const char *id);
+/* Makes every change so far durable and visible to readers, and stamps
+ * sitrep.last_update. */
+sitrep_status sitrep_writer_commit(sitrep_writer *w);
+uint64_t sitrep_writer_documents(sitrep_writer *w);
+const char *sitrep_writer_last_error(const sitrep_writer *w);
+/* Releases the lock.  Changes not yet committed are discarded, so that an
+ * interrupted batch never half-lands. */
+void sitrep_writer_destroy(sitrep_writer *w);
+
+/* ---- querying --------------------------------------------------------- */
+
+/* Resolves the value of an entity field written in query text ("place:Kharkiv",
+ * "person:Putin") into filter terms.  Writes at most max newly allocated terms
+ * to terms[] (the wrapper frees them) and returns how many; 0 means the value
+ * names nothing, and the clause then matches nothing.  Must not fail in any
+ * other way. */
+typedef size_t (*sitrep_resolve_fn)(void *ctx, enum sitrep_field field, const char *value,
+                                    char **terms, size_t max);
+
+enum sitrep_sort {
+    SITREP_SORT_RELEVANCE,
+    SITREP_SORT_DATE_DESC,
+    SITREP_SORT_DATE_ASC,
+};
+
+/* A query against db, which is borrowed and must outlive the query. */
+sitrep_status sitrep_query_new(sitrep_db *db, sitrep_query **out);
+
+/* Parses free text in Xapian syntax (AND OR NOT, "phrases", -term, NEAR,
+ * wildcards, and the fields of the schema with a query_name: title:,
+ * place:, person:, source:, lang:).  The default operator is AND.  Entity
+ * fields go through resolve (when not NULL).  SITREP_ERR_QUERY_SYNTAX with the
+ * parser's message on the handle when it does not parse. */
+sitrep_status sitrep_query_set_text(sitrep_query *q, const char *text, sitrep_resolve_fn resolve,
+                                    void *ctx);
+
+/* Adds a filter: a document matches when it has any of the n terms (OR
+ * within one call); separate calls are ANDed.  With exclude, documents with
+ * any of the terms are removed instead.  Filters do not change ranking. The
+ * terms are complete (prefix included, as from sitrep_schema_term()) and
+ * copied. */
+sitrep_status sitrep_query_add_filter(sitrep_query *q, const char *const *terms, size_t n,
+                                      bool exclude);
+
+void sitrep_query_set_sort(sitrep_query *q, enum sitrep_sort sort);
+
+/* Runs the query and returns hits [offset, offset + limit).  check_at_least
+ * asks Xapian to examine at least that many matches, making totals exact up
+ * to it.  Reopens and retries once on a modified index.  On success *out is a
+ * new result set the caller destroys; it stays valid after the query is
+ * destroyed. */
+sitrep_status sitrep_query_run(sitrep_query *q, unsigned offset, unsigned limit,
+                               unsigned check_at_least, sitrep_results **out);
+
+/* Newly allocated Xapian description of the built query, for tests and
+ * debugging; NULL when out of memory. */
+char *sitrep_query_describe(const sitrep_query *q);
+const char *sitrep_query_last_error(const sitrep_query *q);
+void sitrep_query_destroy(sitrep_query *q);
+
+struct sitrep_hit {
+    unsigned docid;
+    double score;       /* relevance weight; 0 for pure filters */
+    const char *data;   /* the stored record (JSON), borrowed from the results */
+    size_t data_len;
+};
+
+size_t sitrep_results_count(const sitrep_results *r);
+/* Totals over all matches: estimate, and the bounds Xapian guarantees.  When
+ * lower == upper the estimate is exact. */
+void sitrep_results_total(const sitrep_results *r, uint64_t *estimate, uint64_t *lower,
+                          uint64_t *upper);
+/* Fills *hit for the i-th hit of the page; SITREP_ERR_INVALID past the end. */
+sitrep_status sitrep_results_get(const sitrep_results *r, size_t i, struct sitrep_hit *hit);
+
+/* A snippet of text around the query's terms, about length bytes long, with
+ * matched terms between pre and post.  The text is HTML-escaped (Xapian does
+ * this); pre and post are inserted verbatim.  *out is newly allocated; the
+ * caller frees it.  Falls back to the start of the text when the query has no
+ * terms. */
+sitrep_status sitrep_results_snippet(sitrep_results *r, const char *text, size_t len,
+                                     size_t length, const char *pre, const char *post,
+                                     char **out);
+void sitrep_results_destroy(sitrep_results *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
