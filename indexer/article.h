@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "gazetteer.h"
 #include "sitrep.h"
 #include "store.h"
 
@@ -62,5 +63,13 @@ char *sitrep_article_to_record(const struct sitrep_article *a);
  * a->entities; the date slot; the stored record.  *out is new and owned by
  * the caller. */
 sitrep_status sitrep_article_to_doc(const struct sitrep_article *a, sitrep_doc **out);
+
+/* Prepares one freshly read article for the index, the same way for every
+ * way in (files, stdin, HTTP): normalises it, extracts its entities from
+ * title and text with gz (borrowed), and takes a missing publication date
+ * from the text (published_inferred).  On SITREP_ERR_INVALID writes the
+ * reason. */
+sitrep_status sitrep_article_prepare(struct sitrep_article *a, const sitrep_gazetteer *gz,
+                                     size_t max_record_bytes, char *reason, size_t reason_len);
 
 #endif

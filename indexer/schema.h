@@ -39,6 +39,10 @@
 #include <stddef.h>
 #include "sitrep.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define SITREP_SCHEMA_VERSION "1"
 #define SITREP_META_SCHEMA_VERSION "sitrep.schema_version"
 #define SITREP_META_LAST_UPDATE "sitrep.last_update"
@@ -112,5 +116,9 @@ char *sitrep_schema_term(enum sitrep_field field, const char *value);
 sitrep_status sitrep_schema_date_terms(bool event, const char *from, const char *to,
                                        char ***terms, size_t *n);
 void sitrep_schema_terms_free(char **terms, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,6 +8,10 @@
 #ifndef SITREP_H
 #define SITREP_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum sitrep_status {
     SITREP_OK = 0,
     SITREP_ERR_NOMEM,          /* allocation failed */
@@ -28,5 +32,9 @@ typedef enum sitrep_status {
 
 /* Returns a static, human-readable name for a status; never NULL. */
 const char *sitrep_status_to_string(sitrep_status status);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

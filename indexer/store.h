@@ -36,7 +36,10 @@
 #include "sitrep.h"
 
 #ifdef __cplusplus
+#define SITREP_NOEXCEPT noexcept
 extern "C" {
+#else
+#define SITREP_NOEXCEPT
 #endif
 
 typedef struct sitrep_db sitrep_db;
@@ -54,11 +57,11 @@ typedef struct sitrep_results sitrep_results;
  * (SITREP_ERR_SCHEMA on mismatch).  On success *out is a new handle the caller
  * destroys; on failure *out is NULL and *errmsg (if errmsg is not NULL) a
  * message the caller frees. */
-sitrep_status sitrep_db_open(const char *spec, sitrep_db **out, char **errmsg);
+sitrep_status sitrep_db_open(const char *spec, sitrep_db **out, char **errmsg) SITREP_NOEXCEPT;
 
 /* Moves the handle to the latest committed revision; cheap when nothing
  * changed.  Call at the start of each request. */
-sitrep_status sitrep_db_reopen(sitrep_db *db);
+sitrep_status sitrep_db_reopen(sitrep_db *db) SITREP_NOEXCEPT;
 
 struct sitrep_db_stats {
     uint64_t documents;
@@ -66,56 +69,56 @@ struct sitrep_db_stats {
     char last_update[40];  /* ISO 8601 of the last commit, or "" */
     unsigned shards;
 };
-sitrep_status sitrep_db_stats(sitrep_db *db, struct sitrep_db_stats *out);
+sitrep_status sitrep_db_get_stats(sitrep_db *db, struct sitrep_db_stats *out) SITREP_NOEXCEPT;
 
 /* Fetches the stored record (JSON text) of the article with this id.
  * *data is newly allocated and NUL-terminated; the caller frees it.
  * SITREP_ERR_NOT_FOUND when no such article exists. */
-sitrep_status sitrep_db_get_record(sitrep_db *db, const char *id, char **data, size_t *len);
+sitrep_status sitrep_db_get_record(sitrep_db *db, const char *id, char **data, size_t *len) SITREP_NOEXCEPT;
 
 /* Borrowed message of the last failure on db; valid until the next call. */
-const char *sitrep_db_last_error(const sitrep_db *db);
-void sitrep_db_destroy(sitrep_db *db);
+const char *sitrep_db_last_error(const sitrep_db *db) SITREP_NOEXCEPT;
+void sitrep_db_destroy(sitrep_db *db) SITREP_NOEXCEPT;
 
 /* ---- documents -------------------------------------------------------- */
 
 /* A document under construction.  Owned by the caller until passed to
  * sitrep_writer_put(), which does not take it: the caller still destroys it. */
-sitrep_status sitrep_doc_new(sitrep_doc **out);
+sitrep_status sitrep_doc_new(sitrep_doc **out) SITREP_NOEXCEPT;
 /* The unique id (the Q term); required before sitrep_writer_put(). */
-sitrep_status sitrep_doc_set_id(sitrep_doc *doc, const char *id);
+sitrep_status sitrep_doc_set_id(sitrep_doc *doc, const char *id) SITREP_NOEXCEPT;
 /* Runs text through the term generator (stemmed English, positions kept) for
  * a text field of the schema.  Title text is indexed both with its prefix and
  * unprefixed, so plain queries find title words. */
 sitrep_status sitrep_doc_index_text(sitrep_doc *doc, enum sitrep_field field, const char *text,
-                                    size_t len);
+                                    size_t len) SITREP_NOEXCEPT;
 /* Adds a boolean filter term for field and value (normalised by
  * sitrep_schema_term()). Adding the same term twice is harmless. */
-sitrep_status sitrep_doc_add_term(sitrep_doc *doc, enum sitrep_field field, const char *value);
+sitrep_status sitrep_doc_add_term(sitrep_doc *doc, enum sitrep_field field, const char *value) SITREP_NOEXCEPT;
 sitrep_status sitrep_doc_set_value(sitrep_doc *doc, enum sitrep_slot slot, const char *value,
-                                   size_t len);
+                                   size_t len) SITREP_NOEXCEPT;
 /* The stored record, copied. */
-sitrep_status sitrep_doc_set_data(sitrep_doc *doc, const char *data, size_t len);
-void sitrep_doc_destroy(sitrep_doc *doc);
+sitrep_status sitrep_doc_set_data(sitrep_doc *doc, const char *data, size_t len) SITREP_NOEXCEPT;
+void sitrep_doc_destroy(sitrep_doc *doc) SITREP_NOEXCEPT;
 
 /* ---- writing ---------------------------------------------------------- */
 
 /* Opens (creating if needed) the index directory path for writing and
  * records the schema version in a new index.  SITREP_ERR_DB_LOCKED when
  * another writer holds it.  Constructor conventions as sitrep_db_open(). */
-sitrep_status sitrep_writer_open(const char *path, sitrep_writer **out, char **errmsg);
+sitrep_status sitrep_writer_open(const char *path, sitrep_writer **out, char **errmsg) SITREP_NOEXCEPT;
 /* Adds or replaces (by id) one document.  Not durable until committed. */
-sitrep_status sitrep_writer_put(sitrep_writer *w, const sitrep_doc *doc);
+sitrep_status sitrep_writer_put(sitrep_writer *w, const sitrep_doc *doc) SITREP_NOEXCEPT;
 /* Deletes the article with this id; SITREP_ERR_NOT_FOUND if there is none. */
-sitrep_status sitrep_writer_delete(sitrep_writer *w, const char *id);
+sitrep_status sitrep_writer_delete(sitrep_writer *w, const char *id) SITREP_NOEXCEPT;
 /* Makes every change so far durable and visible to readers, and stamps
  * sitrep.last_update. */
-sitrep_status sitrep_writer_commit(sitrep_writer *w);
-uint64_t sitrep_writer_documents(sitrep_writer *w);
-const char *sitrep_writer_last_error(const sitrep_writer *w);
+sitrep_status sitrep_writer_commit(sitrep_writer *w) SITREP_NOEXCEPT;
+uint64_t sitrep_writer_documents(sitrep_writer *w) SITREP_NOEXCEPT;
+const char *sitrep_writer_last_error(const sitrep_writer *w) SITREP_NOEXCEPT;
 /* Releases the lock.  Changes not yet committed are discarded, so that an
  * interrupted batch never half-lands. */
-void sitrep_writer_destroy(sitrep_writer *w);
+void sitrep_writer_destroy(sitrep_writer *w) SITREP_NOEXCEPT;
 
 /* ---- querying --------------------------------------------------------- */
 
@@ -134,7 +137,7 @@ enum sitrep_sort {
 };
 
 /* A query against db, which is borrowed and must outlive the query. */
-sitrep_status sitrep_query_new(sitrep_db *db, sitrep_query **out);
+sitrep_status sitrep_query_new(sitrep_db *db, sitrep_query **out) SITREP_NOEXCEPT;
 
 /* Parses free text in Xapian syntax (AND OR NOT, "phrases", -term, NEAR,
  * wildcards, and the fields of the schema with a query_name: title:,
@@ -142,7 +145,7 @@ sitrep_status sitrep_query_new(sitrep_db *db, sitrep_query **out);
  * fields go through resolve (when not NULL).  SITREP_ERR_QUERY_SYNTAX with the
  * parser's message on the handle when it does not parse. */
 sitrep_status sitrep_query_set_text(sitrep_query *q, const char *text, sitrep_resolve_fn resolve,
-                                    void *ctx);
+                                    void *ctx) SITREP_NOEXCEPT;
 
 /* Adds a filter: a document matches when it has any of the n terms (OR
  * within one call); separate calls are ANDed.  With exclude, documents with
@@ -150,9 +153,9 @@ sitrep_status sitrep_query_set_text(sitrep_query *q, const char *text, sitrep_re
  * terms are complete (prefix included, as from sitrep_schema_term()) and
  * copied. */
 sitrep_status sitrep_query_add_filter(sitrep_query *q, const char *const *terms, size_t n,
-                                      bool exclude);
+                                      bool exclude) SITREP_NOEXCEPT;
 
-void sitrep_query_set_sort(sitrep_query *q, enum sitrep_sort sort);
+void sitrep_query_set_sort(sitrep_query *q, enum sitrep_sort sort) SITREP_NOEXCEPT;
 
 /* Runs the query and returns hits [offset, offset + limit).  check_at_least
  * asks Xapian to examine at least that many matches, making totals exact up
@@ -160,13 +163,13 @@ void sitrep_query_set_sort(sitrep_query *q, enum sitrep_sort sort);
  * new result set the caller destroys; it stays valid after the query is
  * destroyed. */
 sitrep_status sitrep_query_run(sitrep_query *q, unsigned offset, unsigned limit,
-                               unsigned check_at_least, sitrep_results **out);
+                               unsigned check_at_least, sitrep_results **out) SITREP_NOEXCEPT;
 
 /* Newly allocated Xapian description of the built query, for tests and
  * debugging; NULL when out of memory. */
-char *sitrep_query_describe(const sitrep_query *q);
-const char *sitrep_query_last_error(const sitrep_query *q);
-void sitrep_query_destroy(sitrep_query *q);
+char *sitrep_query_describe(const sitrep_query *q) SITREP_NOEXCEPT;
+const char *sitrep_query_last_error(const sitrep_query *q) SITREP_NOEXCEPT;
+void sitrep_query_destroy(sitrep_query *q) SITREP_NOEXCEPT;
 
 struct sitrep_hit {
     unsigned docid;
@@ -175,13 +178,13 @@ struct sitrep_hit {
     size_t data_len;
 };
 
-size_t sitrep_results_count(const sitrep_results *r);
+size_t sitrep_results_count(const sitrep_results *r) SITREP_NOEXCEPT;
 /* Totals over all matches: estimate, and the bounds Xapian guarantees.  When
  * lower == upper the estimate is exact. */
 void sitrep_results_total(const sitrep_results *r, uint64_t *estimate, uint64_t *lower,
-                          uint64_t *upper);
+                          uint64_t *upper) SITREP_NOEXCEPT;
 /* Fills *hit for the i-th hit of the page; SITREP_ERR_INVALID past the end. */
-sitrep_status sitrep_results_get(const sitrep_results *r, size_t i, struct sitrep_hit *hit);
+sitrep_status sitrep_results_get(const sitrep_results *r, size_t i, struct sitrep_hit *hit) SITREP_NOEXCEPT;
 
 /* A snippet of text around the query's terms, about length bytes long, with
  * matched terms between pre and post.  The text is HTML-escaped (Xapian does
@@ -190,8 +193,8 @@ sitrep_status sitrep_results_get(const sitrep_results *r, size_t i, struct sitre
  * terms. */
 sitrep_status sitrep_results_snippet(sitrep_results *r, const char *text, size_t len,
                                      size_t length, const char *pre, const char *post,
-                                     char **out);
-void sitrep_results_destroy(sitrep_results *r);
+                                     char **out) SITREP_NOEXCEPT;
+void sitrep_results_destroy(sitrep_results *r) SITREP_NOEXCEPT;
 
 #ifdef __cplusplus
 }

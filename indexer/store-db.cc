@@ -1,0 +1,128 @@
+/* store-db.cc - read-only index handles. */
+#include "store-private.hh"
+
+#include <cstdio>
+#include <cstring>
+
+using sitrep_store::map_exception;
+
+extern "C" {
+
+sitrep_status sitrep_db_open(const char *spec, sitrep_db **out, char **errmsg) noexcept
+{
+    sitrep_db *h = nullptr;
+    sitrep_status st = SITREP_OK;
+    std::string msg;
+
+    *out = nullptr;
+    if (errmsg)
+        *errmsg = nullptr;
+    try {
+        h = new sitrep_db;
+        h->spec = spec;
+        /* The normal constructor opens a directory or a stub file alike, so
+         * shards and remote backends need no code here. */
+        h->db = Xapian::Database(h->spec);
+        st = sitrep_store::check_schema(h->db, msg);
+    } catch (...) {
+        st = map_exception(msg);
+    }
+    if (st != SITREP_OK) {
+        if (errmsg)
+            *errmsg = sitrep_store::dup_cstr(std::string(spec) + ": " +
+                                             (msg.empty() ? sitrep_status_to_string(st) : msg));
+        delete h;
+        return st;
+    }
+    *out = h;
+    return SITREP_OK;
+}
+
+sitrep_status sitrep_db_reopen(sitrep_db *h) noexcept
+{
+    try {
+        h->db.reopen();
+        return SITREP_OK;
+    } catch (...) {
+        return map_exception(h->error);
+    }
+}
+
+sitrep_status sitrep_db_get_stats(sitrep_db *h, struct sitrep_db_stats *out) noexcept
+{
+    std::memset(out, 0, sizeof *out);
+    try {
+        out->documents = h->db.get_doccount();
+        try {
+            out->revision = h->db.get_revision();
+            out->shards = 1;
+        } catch (const Xapian::InvalidOperationError &) {
+            /* Several shards have no single revision. */
+            out->revision = 0;
+            out->shards = 0;
+        }
+        std::string lu = h->db.get_metadata(SITREP_META_LAST_UPDATE);
+        std::snprintf(out->last_update, sizeof out->last_update, "%s", lu.c_str());
+        return SITREP_OK;
+    } catch (...) {
+        return map_exception(h->error);
+    }
+}
+
+sitrep_status sitrep_db_get_record(sitrep_db *h, const char *id, char **data, size_t *len) noexcept
+{
+    char *term = sitrep_schema_term(SITREP_FIELD_ID, id);
+    sitrep_status st = SITREP_ERR_NOT_FOUND;
+
+    *data = nullptr;
+    if (len)
+        *len = 0;
+    if (!term) {
+        h->error = "empty id";
+        return SITREP_ERR_INVALID;
+    }
+    for (int attempt = 0; attempt < 2; attempt++) {
+        try {
+            Xapian::PostingIterator p = h->db.postlist_begin(term);
+            if (p == h->db.postlist_end(term)) {
+                h->error = std::string("no article with id '") + id + "'";
+                st = SITREP_ERR_NOT_FOUND;
+                break;
+            }
+            std::string d = h->db.get_document(*p).get_data();
+            *data = sitrep_store::dup_cstr(d);
+            if (!*data) {
+                st = SITREP_ERR_NOMEM;
+                break;
+            }
+            if (len)
+                *len = d.size();
+            st = SITREP_OK;
+            break;
+        } catch (...) {
+            st = map_exception(h->error);
+            if (st != SITREP_ERR_DB_MODIFIED || attempt == 1)
+                break;
+            try {
+                h->db.reopen();
+            } catch (...) {
+                st = map_exception(h->error);
+                break;
+            }
+        }
+    }
+    std::free(term);
+    return st;
+}
+
+const char *sitrep_db_last_error(const sitrep_db *h) noexcept
+{
+    return h->error.c_str();
+}
+
+void sitrep_db_destroy(sitrep_db *h) noexcept
+{
+    delete h;
+}
+
+} // extern "C"

@@ -1,0 +1,68 @@
+/* store-private.hh - the C++ side of store.h: struct bodies and the exception
+ * firewall.  Included only by store-*.cc. */
+#ifndef SITREP_STORE_PRIVATE_HH
+#define SITREP_STORE_PRIVATE_HH
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "store.h"
+
+struct sitrep_db {
+    Xapian::Database db;
+    std::string spec;
+    std::string error;
+};
+
+struct sitrep_writer {
+    Xapian::WritableDatabase db;
+    std::string error;
+};
+
+struct sitrep_doc {
+    Xapian::Document doc;
+    Xapian::TermGenerator tg;
+    std::string id_term;
+    bool has_text = false;
+};
+
+struct sitrep_query {
+    sitrep_db *db = nullptr;
+    Xapian::Query text;
+    bool has_text = false;
+    std::vector<Xapian::Query> filters;
+    std::vector<Xapian::Query> excludes;
+    enum sitrep_sort sort = SITREP_SORT_RELEVANCE;
+    std::string error;
+};
+
+struct sitrep_results {
+    Xapian::MSet mset;
+    Xapian::Query query;
+    std::vector<std::string> data;
+    std::vector<double> scores;
+    std::vector<unsigned> docids;
+    uint64_t estimate = 0, lower = 0, upper = 0;
+};
+
+namespace sitrep_store {
+
+/* Maps the exception in flight to a status and stores its message in msg.
+ * Call only inside a catch block.  Most-derived classes first. */
+sitrep_status map_exception(std::string &msg) noexcept;
+
+/* The stemmer used on both sides: English. */
+Xapian::Stem stemmer();
+
+/* strdup into malloc'd memory, for strings handed to C. */
+char *dup_cstr(const std::string &s) noexcept;
+
+/* Checks the schema version recorded in db; SITREP_ERR_SCHEMA with a message
+ * when it differs. */
+sitrep_status check_schema(const Xapian::Database &db, std::string &msg);
+
+} // namespace sitrep_store
+
+#endif
