@@ -20,8 +20,9 @@ enum sitrep_scope {
 
 struct sitrep_api_key {
     char *name;      /* label for logs; never the key itself */
-    char *key;       /* the secret */
-    unsigned scopes; /* enum sitrep_scope bits */
+    char *key;       /* the secret: 16..512 printable ASCII characters, no spaces */
+    unsigned scopes; /* enum sitrep_scope bits, at least one */
+    size_t key_len;  /* strlen(key), kept so a lookup never scans a secret's length */
 };
 
 struct sitrep_config {
@@ -29,8 +30,8 @@ struct sitrep_config {
     char *index_path;     /* index.path, "var/index" */
     char *gazetteer_path; /* index.gazetteer, SITREP_DEFAULT_GAZETTEER */
     /* server: */
-    char *listen_host;    /* server.listen host part, "127.0.0.1" */
-    unsigned listen_port; /* server.listen port part, 8080 */
+    char *listen_host;    /* server.listen host part, "127.0.0.1"; "" = every address */
+    unsigned listen_port; /* server.listen port part, 8080; 0 = any free port */
     unsigned threads;     /* server.threads, 0 = one per core; default 0 */
     bool search_requires_key; /* server.search_requires_key, false */
     char **cors_origins;  /* server.cors_origins, list; empty by default */
@@ -52,23 +53,47 @@ struct sitrep_config {
     size_t n_api_keys;
 };
 
-/* Fills cfg with the defaults.  Returns false when out of memory. */
+/* Fills cfg with the defaults; the caller owns the result and releases it
+ * with sitrep_config_free().  Returns false when out of memory, leaving cfg
+ * zeroed (still safe to free).  Default paths are relative to the working
+ * directory, except gazetteer_path, which the build makes absolute. */
 bool sitrep_config_defaults(struct sitrep_config *cfg);
 
-/* Reads the YAML file at path over cfg (which holds defaults).  Relative
- * paths in the file resolve against the file's directory.  On error returns
- * false and writes "path:line:col: message" to err (err_len bytes). */
+/* Reads the YAML file at path over cfg (which holds defaults).  Keys the
+ * file leaves out keep their values; lists in the file replace the old
+ * list.  Relative paths in the file resolve against the file's directory
+ * and come out absolute.  On error returns false, leaves cfg unchanged and
+ * writes "path:line:col: message" to err (err_len bytes; lines and columns
+ * count from 1); errors not tied to a place read "path: message".  An empty
+ * file is valid and changes nothing.  Messages never contain key secrets.
+ *
+ *     struct sitrep_config cfg;
+ *     char err[256];
+ *     if (!sitrep_config_defaults(&cfg))
+ *         return oom();
+ *     if (!sitrep_config_load(&cfg, "/etc/sitrep/sitrep.yaml", err, sizeof err)) {
+ *         fprintf(stderr, "%s\n", err);
+ *         sitrep_config_free(&cfg);
+ *         return 1;
+ *     }
+ */
 bool sitrep_config_load(struct sitrep_config *cfg, const char *path, char *err, size_t err_len);
 
 /* Parses "HOST:PORT" (or ":PORT", or "[v6]:PORT") into cfg's listen fields;
- * false with a message in err when malformed.  For --listen. */
+ * false with a message in err when malformed, leaving cfg unchanged.  For
+ * --listen.  ":PORT" sets listen_host to "", meaning every address. */
 bool sitrep_config_set_listen(struct sitrep_config *cfg, const char *value, char *err,
                               size_t err_len);
 
-/* The key record that equals key (constant-time comparison), or NULL. */
+/* The key record that equals key, or NULL (also for NULL or "").  The time
+ * taken depends on the length of key and the number of keys, never on the
+ * stored secrets, so it is safe on untrusted input.  The record is borrowed
+ * from cfg. */
 const struct sitrep_api_key *sitrep_config_find_key(const struct sitrep_config *cfg,
                                                     const char *key);
 
+/* Frees everything cfg owns (wiping the key secrets first) and zeroes it.
+ * Safe on a zeroed struct and on one that failed to load. */
 void sitrep_config_free(struct sitrep_config *cfg);
 
 #endif

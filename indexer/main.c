@@ -2,6 +2,7 @@
  *
  *   sitrep-index [--config FILE] [--index DIR] [--batch N] [-v] [-q] PATH...
  *   sitrep-index extract [--config FILE] [--published YYYY-MM-DD] [FILE|-]
+ *   sitrep-index stats|get ID...|delete ID... [--config FILE] [--index DIR]
  *
  * Exit status: 0 everything indexed; 1 some records or files were rejected
  * (everything good was still committed); 2 usage or configuration error;
@@ -41,6 +42,8 @@ static void usage(FILE *f)
 {
     fputs("Usage: sitrep-index [OPTIONS] PATH...\n"
           "       sitrep-index extract [--config FILE] [--published YYYY-MM-DD] [FILE|-]\n"
+          "       sitrep-index stats [--config FILE] [--index DIR]\n"
+          "       sitrep-index get|delete [--config FILE] [--index DIR] ID...\n"
           "\n"
           "Indexes articles from files and folders (recursively) into a sitrep index.\n"
           "PATH '-' reads JSON Lines from standard input.  Formats by extension:\n"
@@ -57,6 +60,8 @@ static void usage(FILE *f)
           "  --version       show the version\n"
           "\n"
           "extract prints the places, persons and dates found in one text as JSON.\n"
+          "stats prints the index's document count, revision and last update as JSON.\n"
+          "get prints the stored record of each article; delete removes articles.\n"
           "\n"
           "Exit status: 0 all indexed, 1 some records rejected, 2 usage error,\n"
           "3 index or gazetteer unusable, 130 interrupted.\n",
@@ -207,6 +212,101 @@ out:
     return rc;
 }
 
+/* stats, get and delete: small maintenance commands on an existing index. */
+static int cmd_maintain(int argc, char **argv)
+{
+    const char *config_path = NULL, *index_path = NULL, *cmd = argv[1];
+    struct sitrep_config cfg;
+    bool have_cfg = false, missing = false;
+    sitrep_db *db = NULL;
+    sitrep_writer *w = NULL;
+    char **ids = NULL, *err = NULL;
+    size_t n_ids = 0;
+    int rc = EXIT_USAGE;
+    const char *v;
+
+    ids = calloc((size_t)argc, sizeof *ids);
+    if (!ids)
+        goto out;
+    for (int i = 2; i < argc; i++) {
+        if ((v = opt_value(argc, argv, &i, "--config", &missing)))
+            config_path = v;
+        else if ((v = opt_value(argc, argv, &i, "--index", &missing)))
+            index_path = v;
+        else if (missing)
+            break;
+        else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "sitrep-index %s: unknown option '%s'\n", cmd, argv[i]);
+            goto out;
+        } else {
+            ids[n_ids++] = argv[i];
+        }
+    }
+    if (missing || (strcmp(cmd, "stats") == 0) != (n_ids == 0)) {
+        usage(stderr);
+        goto out;
+    }
+    if (!load_config(&cfg, config_path))
+        goto out;
+    have_cfg = true;
+    if (!index_path)
+        index_path = cfg.index_path;
+    rc = EXIT_FATAL;
+    if (strcmp(cmd, "delete") == 0) {
+        if (sitrep_writer_open(index_path, &w, &err) != SITREP_OK) {
+            fprintf(stderr, "sitrep-index: %s\n", err ? err : index_path);
+            goto out;
+        }
+        rc = 0;
+        for (size_t i = 0; i < n_ids; i++) {
+            if (sitrep_writer_delete(w, ids[i]) != SITREP_OK) {
+                fprintf(stderr, "sitrep-index: %s\n", sitrep_writer_last_error(w));
+                rc = EXIT_REJECTED;
+            }
+        }
+        if (sitrep_writer_commit(w) != SITREP_OK) {
+            fprintf(stderr, "sitrep-index: commit failed: %s\n", sitrep_writer_last_error(w));
+            rc = EXIT_FATAL;
+        }
+        goto out;
+    }
+    if (sitrep_db_open(index_path, &db, &err) != SITREP_OK) {
+        fprintf(stderr, "sitrep-index: %s\n", err ? err : index_path);
+        goto out;
+    }
+    if (strcmp(cmd, "stats") == 0) {
+        struct sitrep_db_stats st;
+        if (sitrep_db_get_stats(db, &st) != SITREP_OK) {
+            fprintf(stderr, "sitrep-index: %s\n", sitrep_db_last_error(db));
+            goto out;
+        }
+        printf("{\"documents\":%llu,\"revision\":%llu,\"last_update\":\"%s\",\"shards\":%u}\n",
+               (unsigned long long)st.documents, (unsigned long long)st.revision,
+               st.last_update, st.shards);
+        rc = 0;
+        goto out;
+    }
+    rc = 0;
+    for (size_t i = 0; i < n_ids; i++) {
+        char *data = NULL;
+        if (sitrep_db_get_record(db, ids[i], &data, NULL) == SITREP_OK) {
+            puts(data);
+        } else {
+            fprintf(stderr, "sitrep-index: %s\n", sitrep_db_last_error(db));
+            rc = EXIT_REJECTED;
+        }
+        free(data);
+    }
+out:
+    sitrep_writer_destroy(w);
+    sitrep_db_destroy(db);
+    if (have_cfg)
+        sitrep_config_free(&cfg);
+    free(err);
+    free(ids);
+    return rc;
+}
+
 static int cmd_index(int argc, char **argv)
 {
     const char *config_path = NULL, *index_path = NULL, *batch = NULL;
@@ -328,5 +428,8 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "extract") == 0)
         return cmd_extract(argc, argv);
+    if (argc >= 2 && (strcmp(argv[1], "stats") == 0 || strcmp(argv[1], "get") == 0 ||
+                      strcmp(argv[1], "delete") == 0))
+        return cmd_maintain(argc, argv);
     return cmd_index(argc, argv);
 }
