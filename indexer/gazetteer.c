@@ -1,9 +1,775 @@
-/* PLACEHOLDER: being written (gazetteer). */
+/* gazetteer.c - loads places.tsv into one buffer and indexes it.
+ *
+ * The whole file is read into one allocation and split in place (tabs, '|'
+ * and newlines become NULs), so every string of every place points into it:
+ * one allocation for ~18 MB of text instead of a million small ones.  Three
+ * indexes sit beside it, all built once and then read-only:
+ *
+ *   - names: an open-addressing table (linear probing) with one slot per
+ *     distinct (name key, place) pair.  A slot holds the 64-bit hash of the
+ *     key, the place and the offset of the name that produced it, so a probe
+ *     whose hash matches is confirmed by re-keying that one name: lookups are
+ *     exact, and a miss (the common case when trying every n-gram of a text)
+ *     costs one hash and a probe;
+ *   - ids: open addressing over place indexes, compared with strcmp;
+ *   - countries: a 26 x 26 array indexed by the ISO 3166-1 alpha-2 code.
+ *
+ * The name key is sitrep_text_fold() followed, in the same buffer, by the
+ * cheap normalisations gazetteer.h lists; none of them lengthens a string, so
+ * the key never outgrows the folded text.
+ */
 #include "gazetteer.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-sitrep_status sitrep_gazetteer_load(const char *path, sitrep_gazetteer **out, char **errmsg) { (void)path; *out = NULL; if (errmsg) *errmsg = strdup("not yet"); return SITREP_ERR_IO; }
-void sitrep_gazetteer_destroy(sitrep_gazetteer *gz) { (void)gz; }
-const struct sitrep_place *sitrep_gazetteer_get(const sitrep_gazetteer *gz, const char *id) { (void)gz; (void)id; return NULL; }
-size_t sitrep_gazetteer_resolve(const sitrep_gazetteer *gz, const char *q, const struct sitrep_place **out, size_t max) { (void)gz; (void)q; (void)out; (void)max; return 0; }
-size_t sitrep_gazetteer_size(const sitrep_gazetteer *gz) { (void)gz; return 0; }
+
+#include "text.h"
+
+/* Larger files are refused rather than read: ours is under 25 MB. */
+#define GZ_MAX_FILE_SIZE ((size_t)1 << 30)
+/* Names and lookup spans longer than this are not indexed or matched. */
+#define GZ_MAX_NAME_BYTES 1024
+#define GZ_FIELDS 10
+#define GZ_NONE UINT32_MAX
+
+struct name_slot {
+    uint64_t hash;     /* hash of the name key */
+    uint32_t place;    /* index into places; GZ_NONE when the slot is empty */
+    uint32_t name_off; /* offset in buf of the NUL-terminated name */
+};
+
+struct sitrep_gazetteer {
+    char *buf;                   /* the file, split in place; owned */
+    struct sitrep_place *places; /* owned; strings point into buf */
+    size_t n_places;
+    struct name_slot *names; /* owned; names_mask + 1 slots */
+    size_t names_mask;
+    uint32_t *ids; /* owned; place indexes, ids_mask + 1 slots */
+    size_t ids_mask;
+    uint32_t countries[26 * 26]; /* place index by ISO2, or GZ_NONE */
+    size_t max_name_words;
+};
+
+/* Latin letters with diacritics (and a few ligatures and stroked letters) to
+ * their ASCII base, lower case; "" leaves the letter as it is.  Derived from
+ * Unicode's canonical decompositions (NFD) with scripts/gazetteer's node. */
+/* clang-format off */
+static const char latin_base_00c0[][3] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
+    "i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "",
+    "o", "u", "u", "u", "u", "y", "th", "ss", "a", "a", "a", "a",
+    "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u",
+    "u", "y", "th", "y", "a", "a", "a", "a", "a", "a", "c", "c",
+    "c", "c", "c", "c", "c", "c", "d", "d", "d", "d", "e", "e",
+    "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",
+    "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i",
+    "i", "i", "i", "i", "i", "i", "", "", "j", "j", "k", "k",
+    "k", "l", "l", "l", "l", "l", "l", "", "", "l", "l", "n",
+    "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",
+    "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s",
+    "s", "s", "s", "s", "s", "s", "t", "t", "t", "t", "", "",
+    "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u",
+    "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
+    "b", "", "", "", "", "", "", "c", "c", "", "d", "d",
+    "d", "", "", "", "", "f", "f", "g", "", "", "", "i",
+    "k", "k", "l", "", "", "n", "n", "", "o", "o", "", "",
+    "p", "p", "", "", "", "", "", "t", "t", "t", "t", "u",
+    "u", "", "v", "y", "y", "z", "z", "", "", "", "", "",
+    "", "", "", "", "", "", "", "", "", "", "", "",
+    "", "", "", "", "", "a", "a", "i", "i", "o", "o", "u",
+    "u", "u", "u", "u", "u", "u", "u", "u", "u", "", "a", "a",
+    "a", "a", "", "", "", "", "g", "g", "k", "k", "o", "o",
+    "o", "o", "", "", "j", "", "", "", "g", "g", "", "",
+    "n", "n", "a", "a", "", "", "", "", "a", "a", "a", "a",
+    "e", "e", "e", "e", "i", "i", "i", "i", "o", "o", "o", "o",
+    "r", "r", "r", "r", "u", "u", "u", "u", "s", "s", "t", "t",
+    "", "", "h", "h", "", "", "", "", "", "", "a", "a",
+    "e", "e", "o", "o", "o", "o", "o", "o", "o", "o", "y", "y",
+    "", "", "", "", "", "", "a", "c", "c", "", "t", "",
+    "", "", "", "", "", "", "e", "e", "", "", "", "",
+    "r", "r", "", "",
+};
+static const char latin_base_1e00[][3] = {
+    "a", "a", "b", "b", "b", "b", "b", "b", "c", "c", "d", "d",
+    "d", "d", "d", "d", "d", "d", "d", "d", "e", "e", "e", "e",
+    "e", "e", "e", "e", "e", "e", "f", "f", "g", "g", "h", "h",
+    "h", "h", "h", "h", "h", "h", "h", "h", "i", "i", "i", "i",
+    "k", "k", "k", "k", "k", "k", "l", "l", "l", "l", "l", "l",
+    "l", "l", "m", "m", "m", "m", "m", "m", "n", "n", "n", "n",
+    "n", "n", "n", "n", "o", "o", "o", "o", "o", "o", "o", "o",
+    "p", "p", "p", "p", "r", "r", "r", "r", "r", "r", "r", "r",
+    "s", "s", "s", "s", "s", "s", "s", "s", "s", "s", "t", "t",
+    "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u",
+    "u", "u", "u", "u", "v", "v", "v", "v", "w", "w", "w", "w",
+    "w", "w", "w", "w", "w", "w", "x", "x", "x", "x", "y", "y",
+    "z", "z", "z", "z", "z", "z", "h", "t", "w", "y", "", "",
+    "", "", "ss", "", "a", "a", "a", "a", "a", "a", "a", "a",
+    "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a",
+    "a", "a", "a", "a", "e", "e", "e", "e", "e", "e", "e", "e",
+    "e", "e", "e", "e", "e", "e", "e", "e", "i", "i", "i", "i",
+    "o", "o", "o", "o", "o", "o", "o", "o", "o", "o", "o", "o",
+    "o", "o", "o", "o", "o", "o", "o", "o", "o", "o", "o", "o",
+    "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u",
+    "u", "u", "y", "y", "y", "y", "y", "y", "y", "y", "", "",
+    "", "", "", "",
+};
+/* clang-format on */
+
+/* Rewrites the folded string s (NUL-terminated, valid UTF-8) in place into
+ * the name key and returns its length.  Each step writes no more bytes than
+ * it reads, so writing behind the read position is safe. */
+static size_t key_normalise(char *s)
+{
+    size_t len = strlen(s), r = 0, w = 0;
+    bool space = true; /* drops leading separators */
+
+    while (r < len) {
+        uint32_t cp;
+        size_t n = sitrep_utf8_decode(s + r, len - r, &cp);
+        const char *ascii = NULL;
+        char tmp[4];
+        size_t m;
+
+        if (n == 0) { /* cannot happen on valid input; keep the byte */
+            s[w++] = s[r++];
+            space = false;
+            continue;
+        }
+        r += n;
+        if (cp == ' ' || cp == '\t' || cp == '-' || cp == 0xA0 || (cp >= 0x2010 && cp <= 0x2015)) {
+            if (!space)
+                s[w++] = ' ';
+            space = true;
+            continue;
+        }
+        /* Apostrophes and their look-alikes, combining marks, Arabic vowel
+         * marks and tatweel carry no identity in a place name. */
+        if (cp == '\'' || cp == '`' || cp == 0x2018 || cp == 0x2019 || cp == 0x2BC || cp == 0x2BB ||
+            cp == 0x2B9 || cp == 0x2BE || cp == 0x2BF || cp == 0xB4 ||
+            (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x64B && cp <= 0x65F) || cp == 0x670 ||
+            cp == 0x640)
+            continue;
+        space = false;
+        if (cp >= 0xC0 && cp <= 0x24F && latin_base_00c0[cp - 0xC0][0])
+            ascii = latin_base_00c0[cp - 0xC0];
+        else if (cp >= 0x1E00 && cp <= 0x1EFF && latin_base_1e00[cp - 0x1E00][0])
+            ascii = latin_base_1e00[cp - 0x1E00];
+        if (ascii) {
+            m = strlen(ascii);
+            memcpy(s + w, ascii, m);
+            w += m;
+            continue;
+        }
+        if (cp == 0x451) /* ё */
+            cp = 0x435;
+        else if (cp == 0x623 || cp == 0x625 || cp == 0x622 || cp == 0x671) /* alef forms */
+            cp = 0x627;
+        else if (cp == 0x649 || cp == 0x6CC) /* alef maqsura, Persian yeh */
+            cp = 0x64A;
+        else if (cp == 0x6A9) /* keheh */
+            cp = 0x643;
+        m = sitrep_utf8_encode(cp, tmp);
+        memcpy(s + w, tmp, m);
+        w += m;
+    }
+    if (w > 0 && s[w - 1] == ' ')
+        w--;
+    s[w] = '\0';
+    return w;
+}
+
+/* The name key of s[0..len), newly allocated (caller frees), or NULL when s
+ * is invalid UTF-8, too long or memory runs out. */
+static char *name_key(const char *s, size_t len, size_t *key_len)
+{
+    char *key;
+
+    if (len == 0 || len > GZ_MAX_NAME_BYTES || !sitrep_utf8_valid(s, len, NULL))
+        return NULL;
+    key = sitrep_text_fold(s, len);
+    if (key)
+        *key_len = key_normalise(key);
+    return key;
+}
+
+/* FNV-1a with a final avalanche, so that the low bits index the tables. */
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static size_t count_words(const char *key)
+{
+    size_t words = 0;
+    bool in_word = false;
+    for (; *key; key++) {
+        if (*key == ' ') {
+            in_word = false;
+        } else if (!in_word) {
+            in_word = true;
+            words++;
+        }
+    }
+    return words;
+}
+
+/* True when the name at gz->buf + off has this key. */
+static bool name_has_key(const sitrep_gazetteer *gz, uint32_t off, const char *key, size_t key_len)
+{
+    const char *name = gz->buf + off;
+    size_t other_len = 0;
+    char *other = name_key(name, strlen(name), &other_len);
+    bool same = other && other_len == key_len && memcmp(other, key, key_len) == 0;
+    free(other);
+    return same;
+}
+
+static int kind_rank(enum sitrep_place_kind kind)
+{
+    switch (kind) {
+    case SITREP_PLACE_COUNTRY:
+        return 0;
+    case SITREP_PLACE_ADMIN1:
+        return 1;
+    case SITREP_PLACE_REGION:
+        return 2;
+    case SITREP_PLACE_CITY:
+        return 3;
+    }
+    return 4;
+}
+
+/* True when place a should be listed before place b. */
+static bool ranks_before(const sitrep_gazetteer *gz, uint32_t a, uint32_t b)
+{
+    const struct sitrep_place *pa = &gz->places[a], *pb = &gz->places[b];
+    int ka = kind_rank(pa->kind), kb = kind_rank(pb->kind);
+    if (ka != kb)
+        return ka < kb;
+    if (pa->population != pb->population)
+        return pa->population > pb->population;
+    return a < b; /* file order: deterministic */
+}
+
+/* Keeps the best max candidates in out, best first, by insertion: the number
+ * of places sharing a name is small, and this needs no allocation. */
+static void keep_best(const sitrep_gazetteer *gz, uint32_t place, const struct sitrep_place **out,
+                      size_t max, size_t *kept)
+{
+    size_t i = *kept;
+    if (max == 0)
+        return;
+    if (i == max) {
+        if (!ranks_before(gz, place, (uint32_t)(out[max - 1] - gz->places)))
+            return;
+        i = max - 1;
+    } else {
+        (*kept)++;
+    }
+    while (i > 0 && ranks_before(gz, place, (uint32_t)(out[i - 1] - gz->places))) {
+        out[i] = out[i - 1];
+        i--;
+    }
+    out[i] = &gz->places[place];
+}
+
+size_t sitrep_gazetteer_lookup_name(const sitrep_gazetteer *gz, const char *name, size_t len,
+                                    const struct sitrep_place **out, size_t max)
+{
+    size_t key_len = 0, total = 0, kept = 0;
+    char *key = NULL;
+    uint64_t h;
+
+    if (!gz || !name || !gz->names)
+        goto out;
+    key = name_key(name, len, &key_len);
+    if (!key || key_len == 0)
+        goto out;
+    h = hash_bytes(key, key_len);
+    for (size_t i = h & gz->names_mask;; i = (i + 1) & gz->names_mask) {
+        const struct name_slot *slot = &gz->names[i];
+        if (slot->place == GZ_NONE)
+            break;
+        if (slot->hash == h && name_has_key(gz, slot->name_off, key, key_len)) {
+            total++;
+            keep_best(gz, slot->place, out, max, &kept);
+        }
+    }
+out:
+    free(key);
+    return total;
+}
+
+const struct sitrep_place *sitrep_gazetteer_get(const sitrep_gazetteer *gz, const char *id)
+{
+    const struct sitrep_place *found = NULL;
+    uint64_t h;
+
+    if (!gz || !id || !gz->ids)
+        goto out;
+    h = hash_bytes(id, strlen(id));
+    for (size_t i = h & gz->ids_mask;; i = (i + 1) & gz->ids_mask) {
+        uint32_t p = gz->ids[i];
+        if (p == GZ_NONE)
+            break;
+        if (strcmp(gz->places[p].id, id) == 0) {
+            found = &gz->places[p];
+            break;
+        }
+    }
+out:
+    return found;
+}
+
+static int country_slot(const char *iso2)
+{
+    int a, b;
+    if (!iso2 || !iso2[0] || !iso2[1] || iso2[2])
+        return -1;
+    a = (unsigned char)iso2[0];
+    b = (unsigned char)iso2[1];
+    a = (a >= 'a' && a <= 'z') ? a - 'a' : (a >= 'A' && a <= 'Z') ? a - 'A' : -1;
+    b = (b >= 'a' && b <= 'z') ? b - 'a' : (b >= 'A' && b <= 'Z') ? b - 'A' : -1;
+    if (a < 0 || b < 0)
+        return -1;
+    return a * 26 + b;
+}
+
+const struct sitrep_place *sitrep_gazetteer_country(const sitrep_gazetteer *gz, const char *iso2)
+{
+    int slot = country_slot(iso2);
+    if (!gz || slot < 0 || gz->countries[slot] == GZ_NONE)
+        return NULL;
+    return &gz->places[gz->countries[slot]];
+}
+
+size_t sitrep_gazetteer_resolve(const sitrep_gazetteer *gz, const char *query,
+                                const struct sitrep_place **out, size_t max)
+{
+    const struct sitrep_place *p;
+    size_t n = 0;
+
+    if (!gz || !query)
+        goto out;
+    p = sitrep_gazetteer_get(gz, query);
+    if (!p)
+        p = sitrep_gazetteer_country(gz, query);
+    if (p) {
+        if (max > 0)
+            out[0] = p;
+        n = 1;
+        goto out;
+    }
+    n = sitrep_gazetteer_lookup_name(gz, query, strlen(query), out, max);
+out:
+    return n;
+}
+
+size_t sitrep_gazetteer_size(const sitrep_gazetteer *gz)
+{
+    return gz ? gz->n_places : 0;
+}
+
+size_t sitrep_gazetteer_max_name_words(const sitrep_gazetteer *gz)
+{
+    return gz ? gz->max_name_words : 0;
+}
+
+void sitrep_gazetteer_destroy(sitrep_gazetteer *gz)
+{
+    if (!gz)
+        return;
+    free(gz->buf);
+    free(gz->places);
+    free(gz->names);
+    free(gz->ids);
+    free(gz);
+}
+
+/* ---- loading ---- */
+
+/* Sets *errmsg (when wanted) to a new "path:line: reason" message. */
+static void set_error(char **errmsg, const char *path, size_t line, const char *fmt, ...)
+{
+    char reason[256], *msg;
+    size_t size;
+    va_list ap;
+
+    if (!errmsg)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    size = strlen(path) + strlen(reason) + 32;
+    msg = malloc(size);
+    if (msg) {
+        if (line > 0)
+            snprintf(msg, size, "%s:%zu: %s", path, line, reason);
+        else
+            snprintf(msg, size, "%s: %s", path, reason);
+    }
+    *errmsg = msg;
+}
+
+/* Reads the whole file into a new NUL-terminated buffer. */
+static sitrep_status read_file(const char *path, char **out, size_t *out_len, char **errmsg)
+{
+    sitrep_status status = SITREP_ERR_IO;
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, len = 0;
+
+    *out = NULL;
+    if (!f) {
+        set_error(errmsg, path, 0, "cannot open: %s", strerror(errno));
+        goto out;
+    }
+    /* Grow by doubling rather than trusting a size from stat: works on pipes
+     * and on files that change under us. */
+    for (;;) {
+        size_t got;
+        if (cap - len < 2) {
+            size_t ncap = cap ? cap * 2 : (size_t)1 << 24;
+            char *nbuf;
+            if (ncap > GZ_MAX_FILE_SIZE + 2) {
+                status = SITREP_ERR_INVALID;
+                set_error(errmsg, path, 0, "larger than %zu bytes", GZ_MAX_FILE_SIZE);
+                goto out;
+            }
+            nbuf = realloc(buf, ncap);
+            if (!nbuf) {
+                status = SITREP_ERR_NOMEM;
+                set_error(errmsg, path, 0, "out of memory");
+                goto out;
+            }
+            buf = nbuf;
+            cap = ncap;
+        }
+        got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        set_error(errmsg, path, 0, "read error: %s", strerror(errno));
+        goto out;
+    }
+    buf[len] = '\0';
+    *out = buf;
+    *out_len = len;
+    buf = NULL;
+    status = SITREP_OK;
+out:
+    if (f)
+        fclose(f);
+    free(buf);
+    return status;
+}
+
+static bool parse_kind(const char *s, enum sitrep_place_kind *kind)
+{
+    static const struct {
+        const char *name;
+        enum sitrep_place_kind kind;
+    } kinds[] = {
+        {"country", SITREP_PLACE_COUNTRY},
+        {"admin1", SITREP_PLACE_ADMIN1},
+        {"city", SITREP_PLACE_CITY},
+        {"region", SITREP_PLACE_REGION},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strcmp(s, kinds[i].name) == 0) {
+            *kind = kinds[i].kind;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* An empty coordinate is unknown (NaN); anything else must be a number in
+ * [-limit, limit]. */
+static bool parse_coord(const char *s, double limit, double *out)
+{
+    char *end;
+    double v;
+    if (!*s) {
+        *out = NAN;
+        return true;
+    }
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= -limit && v <= limit))
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_population(const char *s, long *out)
+{
+    char *end;
+    long v;
+    if (!*s) {
+        *out = 0;
+        return true;
+    }
+    if (*s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Adds (key of the name at off, place) to the name table unless the place
+ * already has that key.  Over-long names are skipped (nothing could look them
+ * up); the only failure is SITREP_ERR_NOMEM. */
+static sitrep_status add_name(sitrep_gazetteer *gz, uint32_t place, uint32_t off)
+{
+    sitrep_status status = SITREP_OK;
+    const char *name = gz->buf + off;
+    size_t key_len = 0, len = strlen(name);
+    char *key;
+    uint64_t h;
+    size_t i, words;
+
+    if (len == 0 || len > GZ_MAX_NAME_BYTES)
+        goto out; /* not indexed: nothing could match it */
+    key = name_key(name, len, &key_len);
+    if (!key) {
+        status = SITREP_ERR_NOMEM;
+        goto out;
+    }
+    if (key_len == 0)
+        goto done;
+    words = count_words(key);
+    if (words > gz->max_name_words)
+        gz->max_name_words = words;
+    h = hash_bytes(key, key_len);
+    for (i = h & gz->names_mask; gz->names[i].place != GZ_NONE; i = (i + 1) & gz->names_mask) {
+        const struct name_slot *slot = &gz->names[i];
+        if (slot->place == place && slot->hash == h &&
+            name_has_key(gz, slot->name_off, key, key_len))
+            goto done; /* a variant that keys the same: "Charkow", "Charków" */
+    }
+    gz->names[i].hash = h;
+    gz->names[i].place = place;
+    gz->names[i].name_off = off;
+done:
+    free(key);
+out:
+    return status;
+}
+
+static size_t table_size_for(size_t n)
+{
+    /* A load factor under 2/3 keeps linear-probing misses short. */
+    size_t size = 1024;
+    while (size < n + n / 2 + 1)
+        size *= 2;
+    return size;
+}
+
+/* Splits one line (already NUL-terminated) into fields at tabs; returns the
+ * number of fields, at most max (the last keeps any further tabs). */
+static size_t split_fields(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    fields[n++] = line;
+    for (char *p = line; *p && n < max + 1; p++) {
+        if (*p == '\t') {
+            *p = '\0';
+            if (n == max) /* one too many: report it */
+                return max + 1;
+            fields[n++] = p + 1;
+        }
+    }
+    return n;
+}
+
+sitrep_status sitrep_gazetteer_load(const char *path, sitrep_gazetteer **out, char **errmsg)
+{
+    sitrep_status status = SITREP_ERR_INVALID;
+    sitrep_gazetteer *gz = NULL;
+    size_t len = 0, lines = 1, n_names = 0, line_no = 0, bad = 0;
+    char *p, *end;
+
+    if (out)
+        *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    if (!path || !out) {
+        set_error(errmsg, path ? path : "(null)", 0, "invalid argument");
+        goto out;
+    }
+    gz = calloc(1, sizeof *gz);
+    if (!gz) {
+        status = SITREP_ERR_NOMEM;
+        set_error(errmsg, path, 0, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < 26 * 26; i++)
+        gz->countries[i] = GZ_NONE;
+    status = read_file(path, &gz->buf, &len, errmsg);
+    if (status != SITREP_OK)
+        goto out;
+    if (len >= UINT32_MAX) {
+        status = SITREP_ERR_INVALID;
+        set_error(errmsg, path, 0, "too large");
+        goto out;
+    }
+    if (!sitrep_utf8_valid(gz->buf, len, &bad)) {
+        size_t line = 1;
+        for (size_t i = 0; i < bad; i++)
+            line += gz->buf[i] == '\n';
+        status = SITREP_ERR_INVALID;
+        set_error(errmsg, path, line, "invalid UTF-8");
+        goto out;
+    }
+    if (memchr(gz->buf, '\0', len)) {
+        size_t line = 1;
+        for (const char *q = gz->buf; *q; q++)
+            line += *q == '\n';
+        status = SITREP_ERR_INVALID;
+        set_error(errmsg, path, line, "NUL byte");
+        goto out;
+    }
+    /* Upper bounds for the arrays: one place per line, and one name per '|'
+     * plus one per place (canonical name) plus one per line (first alt). */
+    for (size_t i = 0; i < len; i++) {
+        lines += gz->buf[i] == '\n';
+        n_names += gz->buf[i] == '|';
+    }
+    n_names += 2 * lines;
+    gz->places = calloc(lines, sizeof *gz->places);
+    gz->names_mask = table_size_for(n_names) - 1;
+    gz->names = malloc((gz->names_mask + 1) * sizeof *gz->names);
+    gz->ids_mask = table_size_for(lines) - 1;
+    gz->ids = malloc((gz->ids_mask + 1) * sizeof *gz->ids);
+    if (!gz->places || !gz->names || !gz->ids) {
+        status = SITREP_ERR_NOMEM;
+        set_error(errmsg, path, 0, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i <= gz->names_mask; i++)
+        gz->names[i].place = GZ_NONE;
+    memset(gz->ids, 0xFF, (gz->ids_mask + 1) * sizeof *gz->ids);
+
+    status = SITREP_OK;
+    for (p = gz->buf; p < gz->buf + len; p = end + 1) {
+        char *f[GZ_FIELDS + 1];
+        struct sitrep_place *pl;
+        uint32_t idx;
+        size_t nf, slot;
+        uint64_t h;
+
+        line_no++;
+        end = strchr(p, '\n');
+        if (!end)
+            end = gz->buf + len;
+        *end = '\0';
+        if (end > p && end[-1] == '\r')
+            end[-1] = '\0';
+        if (*p == '\0' || *p == '#')
+            continue;
+        nf = split_fields(p, f, GZ_FIELDS);
+        if (nf != GZ_FIELDS) {
+            status = SITREP_ERR_INVALID;
+            set_error(errmsg, path, line_no, "expected %d tab-separated fields, got %s%zu",
+                      GZ_FIELDS, nf > GZ_FIELDS ? "more than " : "",
+                      nf > GZ_FIELDS ? GZ_FIELDS : nf);
+            goto out;
+        }
+        idx = (uint32_t)gz->n_places;
+        pl = &gz->places[idx];
+        pl->id = f[0];
+        pl->name = f[2];
+        pl->country = f[3];
+        pl->admin1_id = f[4];
+        pl->admin1 = f[5];
+        if (!*pl->id || strchr(pl->id, ' ')) {
+            status = SITREP_ERR_INVALID;
+            set_error(errmsg, path, line_no, "empty id or id with a space");
+            goto out;
+        }
+        if (!parse_kind(f[1], &pl->kind)) {
+            status = SITREP_ERR_INVALID;
+            set_error(errmsg, path, line_no, "unknown kind \"%.40s\"", f[1]);
+            goto out;
+        }
+        if (!*pl->name) {
+            status = SITREP_ERR_INVALID;
+            set_error(errmsg, path, line_no, "empty name");
+            goto out;
+        }
+        if (*pl->country && country_slot(pl->country) < 0) {
+            status = SITREP_ERR_INVALID;
+            set_error(errmsg, path, line_no, "country \"%.40s\" is not a two-letter code",
+                      pl->country);
+            goto out;
+        }
+        if (!parse_coord(f[6], 90.0, &pl->lat) || !parse_coord(f[7], 180.0, &pl->lon)) {
+            status = SITREP_ERR_INVALID;
+            set_error(errmsg, path, line_no, "bad latitude or longitude");
+            goto out;
+        }
+        if (!parse_population(f[8], &pl->population)) {
+            status = SITREP_ERR_INVALID;
+            set_error(errmsg, path, line_no, "bad population \"%.40s\"", f[8]);
+            goto out;
+        }
+        h = hash_bytes(pl->id, strlen(pl->id));
+        for (slot = h & gz->ids_mask; gz->ids[slot] != GZ_NONE; slot = (slot + 1) & gz->ids_mask) {
+            if (strcmp(gz->places[gz->ids[slot]].id, pl->id) == 0) {
+                status = SITREP_ERR_INVALID;
+                set_error(errmsg, path, line_no, "duplicate id %.80s", pl->id);
+                goto out;
+            }
+        }
+        gz->ids[slot] = idx;
+        gz->n_places++;
+        if (pl->kind == SITREP_PLACE_COUNTRY && *pl->country) {
+            int c = country_slot(pl->country);
+            if (gz->countries[c] == GZ_NONE)
+                gz->countries[c] = idx;
+        }
+
+        status = add_name(gz, idx, (uint32_t)(pl->name - gz->buf));
+        /* Alternate names: split f[9] at '|' in place. */
+        for (char *a = f[9], *bar; status == SITREP_OK && *a; a = bar + 1) {
+            bar = strchr(a, '|');
+            if (bar)
+                *bar = '\0';
+            if (*a)
+                status = add_name(gz, idx, (uint32_t)(a - gz->buf));
+            if (!bar)
+                break;
+        }
+        if (status != SITREP_OK) {
+            set_error(errmsg, path, line_no, "out of memory");
+            goto out;
+        }
+        if (end == gz->buf + len)
+            break;
+    }
+    *out = gz;
+    gz = NULL;
+out:
+    sitrep_gazetteer_destroy(gz);
+    return status;
+}

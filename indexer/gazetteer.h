@@ -1,9 +1,31 @@
 /* gazetteer.h - places (GeoNames-derived) and, later, person aliases, loaded
  * once and then read by any number of threads.
  *
- * Place ids are stable strings: "geonames:<geonameid>" for everything GeoNames
- * has (cities, admin-1 regions, countries); entries of the curated supplement
- * without a GeoNames id use "sitrep:<slug>".
+ * Place ids are stable strings: "geonames:<geonameid>" for populated places;
+ * the packages we derive the file from give no GeoNames ids for countries and
+ * admin-1 regions, so those are "sitrep:country-<iso2>" ("sitrep:country-ua")
+ * and "sitrep:admin1-<iso2>-<GeoNames admin-1 code>" ("sitrep:admin1-ua-07");
+ * entries of the curated supplement without a GeoNames id use "sitrep:<slug>"
+ * ("sitrep:donbas").  indexer/gazetteer/README.md describes the file.
+ *
+ * Name matching: a name and a query match when they are equal after
+ * sitrep_text_fold() and these cheap normalisations: Latin letters lose their
+ * diacritics ("Kyïv" = "Kyiv", "Zaporizhzhia" is still not "Zaporizhzhya":
+ * spelling variants come from the alternate names), combining marks and
+ * apostrophes are dropped ("Donets'k" = "Donetsk"), hyphens and runs of white
+ * space are one space ("Ivano Frankivsk" = "Ivano-Frankivsk"), Cyrillic
+ * "ё" is "е", and Arabic loses its vowel marks and tatweel, and unifies alef
+ * forms, alef maqsura/Persian yeh with yeh, and keheh with kaf.
+ *
+ * Usage:
+ *     sitrep_gazetteer *gz; char *err;
+ *     if (sitrep_gazetteer_load(SITREP_DEFAULT_GAZETTEER, &gz, &err) != SITREP_OK) {
+ *         report(err); free(err); ...
+ *     }
+ *     const struct sitrep_place *best[8];
+ *     size_t n = sitrep_gazetteer_resolve(gz, "Kharkov", best, 8);
+ *     ... best[0]->id is "geonames:706483" ...
+ *     sitrep_gazetteer_destroy(gz);
  *
  * Thread safety: after sitrep_gazetteer_load() returns, the gazetteer is
  * immutable; every lookup may run concurrently.
@@ -32,13 +54,18 @@ struct sitrep_place {
     const char *country;   /* ISO 3166-1 alpha-2, "UA"; "" if none */
     const char *admin1;    /* admin-1 region name, "Kharkiv Oblast"; "" if none */
     const char *admin1_id; /* its place id; "" if none */
-    double lat, lon;
-    long population;
+    double lat, lon;       /* WGS84 degrees; NaN when unknown (a few
+                              uninhabited countries) */
+    long population;       /* for countries and admin-1 regions the sum over
+                              their populated places: a ranking aid only */
 };
 
 /* Loads the gazetteer file at path.  On success *out is new and owned by the
  * caller; on failure *out is NULL and *errmsg (if not NULL) is a newly
- * allocated "path:line: reason" message the caller frees. */
+ * allocated "path:line: reason" message the caller frees.  Errors:
+ * SITREP_ERR_IO (cannot read), SITREP_ERR_INVALID (a malformed row, invalid
+ * UTF-8, a duplicate id), SITREP_ERR_NOMEM.  The file format is in
+ * indexer/gazetteer/README.md. */
 sitrep_status sitrep_gazetteer_load(const char *path, sitrep_gazetteer **out, char **errmsg);
 void sitrep_gazetteer_destroy(sitrep_gazetteer *gz);
 
@@ -47,12 +74,33 @@ const struct sitrep_place *sitrep_gazetteer_get(const sitrep_gazetteer *gz, cons
 
 /* Resolves what a user typed as a place filter: an id ("geonames:706483"), a
  * country code ("UA", any case), or a name or alternate name in any script
- * ("Kharkiv", "Kharkov", "Харків"), case-insensitively.  Writes at most max
- * borrowed pointers to out, best candidate first (larger population, then
- * administrative rank), and returns how many candidates there are in all
- * (which may exceed max). */
+ * ("Kharkiv", "Kharkov", "Харків"), case-insensitively.  Tried in that order:
+ * an exact id gives that place alone, a two-letter code of a known country
+ * that country alone, anything else the places of that name.  Writes at most
+ * max borrowed pointers to out, best candidate first (by kind: country,
+ * admin-1, region, city; then larger population), and returns how many
+ * candidates there are in all (which may exceed max).  out may be NULL when
+ * max is 0. */
 size_t sitrep_gazetteer_resolve(const sitrep_gazetteer *gz, const char *query,
                                 const struct sitrep_place **out, size_t max);
+
+/* The places named name[0..len) (not NUL-terminated: a span of article text,
+ * "Kharkov" in "...shelling of Kharkov on..."), matched as described at the
+ * top of this file; ids and country codes are not names here.  Writes at most
+ * max borrowed pointers to out in the order of sitrep_gazetteer_resolve() and
+ * returns how many places have that name in all.  Invalid UTF-8, an empty or
+ * over-long span (more than 1024 bytes) and running out of memory all give 0.
+ * Costs one hash probe and a small allocation, so it suits trying every
+ * n-gram of a text up to sitrep_gazetteer_max_name_words() words. */
+size_t sitrep_gazetteer_lookup_name(const sitrep_gazetteer *gz, const char *name, size_t len,
+                                    const struct sitrep_place **out, size_t max);
+
+/* The country with this ISO 3166-1 alpha-2 code (any case), or NULL. */
+const struct sitrep_place *sitrep_gazetteer_country(const sitrep_gazetteer *gz, const char *iso2);
+
+/* The most words (runs separated by spaces or hyphens) any name has: longer
+ * n-grams of text cannot match a name. */
+size_t sitrep_gazetteer_max_name_words(const sitrep_gazetteer *gz);
 
 /* Number of places loaded. */
 size_t sitrep_gazetteer_size(const sitrep_gazetteer *gz);

@@ -372,6 +372,9 @@ static int cmd_index(int argc, char **argv)
         opt.batch_size = (unsigned)b;
     }
     opt.progress = isatty(STDERR_FILENO) && !opt.quiet;
+    /* Whoever reads -v through a pipe wants each line as it happens. */
+    if (opt.verbose)
+        setvbuf(stdout, NULL, _IOLBF, 0);
     rc = EXIT_FATAL;
     if (!(gz = load_gazetteer(&cfg)))
         goto out;
