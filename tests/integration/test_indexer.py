@@ -69,7 +69,7 @@ class Indexer(unittest.TestCase):
     # --- the bundled samples ------------------------------------------------
 
     def test_samples_index_cleanly_and_reindex_without_duplicates(self):
-        expected = json.load(open(os.path.join(SAMPLES, "EXPECTED.json")))
+        expected = json.load(open(os.path.join(SRC, "tests", "samples-expected.json")))
         rc, out, err = self.run_index(SAMPLES)
         self.assertEqual(rc, 0, err)
         ids = self.indexed_ids(out)
