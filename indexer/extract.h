@@ -29,7 +29,14 @@
 
 /* Extracts from text[0..len) (valid UTF-8).  published is "YYYY-MM-DD" or
  * NULL; relative dates resolve against it (or against the inferred date).
- * Returns a new reference the caller owns, or NULL when out of memory. */
+ * Returns a new reference the caller owns, or NULL when out of memory.
+ *
+ * Also: any bytes are accepted (invalid UTF-8 separates words, so every
+ * "text" in the result is valid UTF-8); a text longer than 4 GiB - 1 bytes
+ * is read only that far; gz may be NULL, and then no places are found.
+ * published may be any form sitrep_date_parse() accepts; it is echoed as
+ * given.  Costs about one pass over the text plus one gazetteer probe per
+ * capitalised span: roughly 10 MB/s on one core. */
 json_t *sitrep_extract(const sitrep_gazetteer *gz, const char *text, size_t len,
                        const char *published);
 

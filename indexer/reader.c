@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 /* Files whose first SNIFF_BYTES hold a NUL are binary (the same test git and
  * grep use). */
@@ -62,23 +64,42 @@ static bool is_markdown(const char *name)
     return dot && (strcasecmp(dot, ".md") == 0 || strcasecmp(dot, ".markdown") == 0);
 }
 
+/* Reads what the stream has now, up to n bytes: read(2), not fread(), so that
+ * records piped in one at a time are indexed as they arrive instead of when
+ * 64 KiB have accumulated.  An interrupting signal (sitrep-index's SIGINT or
+ * SIGTERM) ends the stream, so the caller can commit and stop.  Returns the
+ * byte count, 0 at the end, -1 on error (errno set). */
+static ssize_t read_some(struct sitrep_rd *rd, void *buf, size_t n)
+{
+    int fd = fileno(rd->f);
+    ssize_t r;
+    if (fd < 0) {
+        /* A stream without a descriptor (fmemopen) has it all at once. */
+        size_t got = fread(buf, 1, n, rd->f);
+        return (got == 0 && ferror(rd->f)) ? -1 : (ssize_t)got;
+    }
+    r = read(fd, buf, n);
+    if (r < 0 && errno == EINTR)
+        r = 0;
+    return r;
+}
+
 /* Refills the window when it is empty; returns false at the end or on error. */
 static bool fill(struct sitrep_rd *rd)
 {
-    size_t n;
+    ssize_t n;
 
     if (rd->pos < rd->len || rd->eof || rd->failed)
         goto out;
     rd->pos = rd->len = 0;
-    n = fread(rd->in, 1, SITREP_RD_WINDOW, rd->f);
-    rd->len = n;
-    if (n < SITREP_RD_WINDOW) {
-        if (ferror(rd->f)) {
-            rd->failed = true;
-            rd->err = errno ? errno : EIO;
-        } else {
-            rd->eof = true;
-        }
+    n = read_some(rd, rd->in, SITREP_RD_WINDOW);
+    if (n < 0) {
+        rd->failed = true;
+        rd->err = errno ? errno : EIO;
+    } else if (n == 0) {
+        rd->eof = true;
+    } else {
+        rd->len = (size_t)n;
     }
 out:
     return rd->pos < rd->len;
@@ -185,20 +206,20 @@ void sitrep_rd_error(struct sitrep_rd *rd, long line, const char *fmt, ...)
     rd->cb->on_error(rd->ctx, rd->name, line, reason);
 }
 
-/* Makes sure the window holds the first SNIFF_BYTES of the stream (or all of
- * a shorter one): fread may return short counts on pipes. */
+/* Makes sure the window holds the start of the stream for sniffing: the
+ * first SNIFF_BYTES of a file (one read(2) returns them), or whatever a pipe
+ * has delivered first, so a slow producer is not waited for. */
 static void fill_sniff(struct sitrep_rd *rd)
 {
-    while (!rd->eof && !rd->failed && rd->len < SNIFF_BYTES) {
-        size_t n = fread(rd->in + rd->len, 1, SITREP_RD_WINDOW - rd->len, rd->f);
-        rd->len += n;
-        if (n == 0) {
-            if (ferror(rd->f)) {
-                rd->failed = true;
-                rd->err = errno ? errno : EIO;
-            } else {
-                rd->eof = true;
-            }
+    while (!rd->eof && !rd->failed && rd->len == 0) {
+        ssize_t n = read_some(rd, rd->in + rd->len, SITREP_RD_WINDOW - rd->len);
+        if (n < 0) {
+            rd->failed = true;
+            rd->err = errno ? errno : EIO;
+        } else if (n == 0) {
+            rd->eof = true;
+        } else {
+            rd->len += (size_t)n;
         }
     }
 }

@@ -180,7 +180,7 @@ sitrep_status sitrep_query_run(sitrep_query *q, unsigned offset, unsigned limit,
                 break;
             }
             r->mset = enq.get_mset(offset, limit, check_at_least);
-            r->mset.fetch();
+            r->mset.fetch(r->mset.begin(), r->mset.end());
             for (Xapian::MSetIterator it = r->mset.begin(); it != r->mset.end(); ++it) {
                 r->data.push_back(it.get_document().get_data());
                 r->scores.push_back(it.get_weight());

@@ -69,7 +69,8 @@ class Indexer(unittest.TestCase):
     # --- the bundled samples ------------------------------------------------
 
     def test_samples_index_cleanly_and_reindex_without_duplicates(self):
-        expected = json.load(open(os.path.join(SRC, "tests", "samples-expected.json")))
+        with open(os.path.join(SRC, "tests", "samples-expected.json")) as f:
+            expected = json.load(f)
         rc, out, err = self.run_index(SAMPLES)
         self.assertEqual(rc, 0, err)
         ids = self.indexed_ids(out)
@@ -199,7 +200,7 @@ class Indexer(unittest.TestCase):
                 pass
             time.sleep(0.1)
         proc.kill()
-        proc.wait()
+        proc.communicate()
         st = self.stats()
         self.assertEqual(st["documents"], 150)
         rc, recs = self.get("t-000000", "t-000149")

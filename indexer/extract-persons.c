@@ -1,0 +1,635 @@
+/* extract-persons.c - person mentions and their coreference in one article.
+ *
+ * A person is a run of one to four capitalised name words (with particles
+ * such as "al-", "bin", "von der" inside) that something in the sentence
+ * marks as a person:
+ *  - a title or honorific before it ("President", "Foreign Minister",
+ *    "Mr.", lower-case roles like "spokesman"), run before the places so
+ *    that "President Jackson" is not a town;
+ *  - a speech verb after or before it ("X said", "said X", "according to
+ *    X", "X, who"), needing two name words;
+ *  - or nothing, for a run of two or three name words in mid-sentence that
+ *    is neither a place nor made of words the article also uses in lower
+ *    case, and is not part of a longer capitalised phrase.
+ * Words of organisation names ("News", "Agency", "Reuters"), titles,
+ * demonyms, months, weekdays and common words never count as name words, so
+ * "NBC News" and "Getty Images" are not people.
+ *
+ * Coreference: names sharing a surname whose words are a subset of a longer
+ * name ("Putin", "Mr. Putin", "Vladimir Putin") are one person, named by the
+ * longest form; afterwards every capitalised surname alone is a mention of
+ * the person of that surname mentioned most recently (or first).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract-private.h"
+
+/* At most this many name words; more is a title-case phrase, not a name. */
+#define MAX_NAME_WORDS 4
+/* Longer name variants a shorter one is compared with. */
+#define MAX_MERGE_TRIES 32
+
+static bool particle(const struct ex_doc *d, size_t i)
+{
+    return (d->toks[i].flags & TK_LOWER) && (ex_lex_flags(d, i) & LX_PARTICLE);
+}
+
+/* Can token i be a word of a person's name? */
+static bool name_word(const struct ex_doc *d, size_t i)
+{
+    const struct ex_token *t = &d->toks[i];
+    unsigned lx = ex_lex_flags(d, i);
+
+    if (!(t->flags & TK_CAP) || (t->flags & (TK_ALLCAPS | TK_LONG | TK_DIGIT)))
+        return false;
+    if (t->owner != EX_FREE)
+        return false;
+    if (lx & (LX_STOP | LX_ORG | LX_TITLE | LX_HONORIFIC | LX_DEMONYM | LX_SPEECH_AFTER |
+              LX_SPEECH_BEFORE | LX_LOCATIVE | LX_GEO))
+        return false;
+    return t->len >= 2 || (t->flags & TK_DOT);
+}
+
+/* Particles from k on ("von der") lead to a name word. */
+static bool particle_then_name(const struct ex_doc *d, size_t k)
+{
+    size_t n = 0;
+    while (k + 1 < d->ntoks && ex_joined(d, k + 1) && n < 3) {
+        k++;
+        if (name_word(d, k))
+            return true;
+        if (!particle(d, k))
+            return false;
+        n++;
+    }
+    return false;
+}
+
+/* The name run starting at token j: returns its token count (0 for none)
+ * and the number of name words in *words.  The run does not continue into
+ * a fifth capitalised word: then it is no name at all. */
+static size_t name_run(const struct ex_doc *d, size_t j, size_t *words)
+{
+    size_t k = j, last = 0, n = 0, initials = 0;
+    bool any = false;
+
+    *words = 0;
+    if (j >= d->ntoks)
+        return 0;
+    /* "al-Assad" may open a name. */
+    if (particle(d, j) && !(j + 1 < d->ntoks && (d->toks[j + 1].flags & TK_HYPHEN)))
+        return 0;
+    for (; k < d->ntoks; k++) {
+        if (k > j && !ex_joined(d, k))
+            break;
+        if (name_word(d, k)) {
+            /* A capitalised particle ("Al-Manar", "Abu Mohammad") is part of
+             * a name but does not make one name word more. */
+            if (ex_lex_flags(d, k) & LX_PARTICLE) {
+                last = k;
+                continue;
+            }
+            if (n == MAX_NAME_WORDS)
+                return 0;
+            n++;
+            if (d->toks[k].len == 1)
+                initials++;
+            last = k;
+            any = true;
+        } else if (particle(d, k) && particle_then_name(d, k)) {
+            continue;
+        } else {
+            break;
+        }
+    }
+    if (!any || initials == n || d->toks[last].len == 1)
+        return 0;
+    *words = n;
+    return last - j + 1;
+}
+
+/* True when the span is a place the gazetteer knows well enough that a
+ * person reading is unlikely (any country or region, or a town of 100,000). */
+static bool known_place(const struct ex_doc *d, size_t tok, size_t ntok, bool any_size)
+{
+    const struct sitrep_place *c[4];
+    size_t start = d->toks[tok].start;
+    size_t end = d->toks[tok + ntok - 1].start + d->toks[tok + ntok - 1].len;
+    size_t n;
+
+    if (!d->gz)
+        return false;
+    n = sitrep_gazetteer_lookup_name(d->gz, d->text + start, end - start, c, 4);
+    if (n > 4)
+        n = 4;
+    for (size_t k = 0; k < n; k++)
+        if (any_size || c[k]->kind != SITREP_PLACE_CITY || c[k]->population >= 100000)
+            return true;
+    return false;
+}
+
+/* True when token i names a country or an admin-1 region. */
+static bool admin_place(const struct ex_doc *d, size_t i)
+{
+    const struct sitrep_place *c[4];
+    size_t n;
+    if (!d->gz)
+        return false;
+    n = sitrep_gazetteer_lookup_name(d->gz, d->text + d->toks[i].start, d->toks[i].len, c, 4);
+    for (size_t k = 0; k < n && k < 4; k++)
+        if (c[k]->kind == SITREP_PLACE_COUNTRY || c[k]->kind == SITREP_PLACE_ADMIN1)
+            return true;
+    return false;
+}
+
+static bool claim(struct ex_doc *d, size_t tok, size_t ntok)
+{
+    for (size_t t = tok; t < tok + ntok; t++)
+        d->toks[t].owner = EX_PERSON;
+    return ex_add_person_mention(d, (uint32_t)tok, (uint32_t)ntok, true);
+}
+
+static bool tok_is(const struct ex_doc *d, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+    return i < d->ntoks && d->toks[i].len == n && memcmp(d->text + d->toks[i].start, w, n) == 0;
+}
+
+/* Title words chained before a name: "Ukrainian Foreign Minister", "U.S.
+ * Secretary of State".  Returns the first token after the chain. */
+static size_t skip_title_chain(const struct ex_doc *d, size_t j)
+{
+    while (j < d->ntoks && ex_joined(d, j)) {
+        unsigned lx = ex_lex_flags(d, j);
+        if ((d->toks[j].flags & TK_CAP) && (lx & (LX_TITLE | LX_HONORIFIC | LX_DEMONYM))) {
+            j++;
+        } else if (tok_is(d, j, "of") && j + 1 < d->ntoks && ex_joined(d, j + 1) &&
+                   (d->toks[j + 1].flags & TK_CAP) &&
+                   (ex_lex_flags(d, j + 1) & (LX_TITLE | LX_ORG))) {
+            j += 2;
+        } else {
+            break;
+        }
+    }
+    return j;
+}
+
+bool ex_persons_titled(struct ex_doc *d)
+{
+    bool ok = false;
+
+    for (size_t i = 0; i < d->ntoks; i++) {
+        unsigned lx = ex_lex_flags(d, i);
+        const struct ex_token *t = &d->toks[i];
+        size_t j, ntok, words, need;
+        bool honorific;
+
+        if (!(lx & (LX_TITLE | LX_HONORIFIC)) || !(t->flags & (TK_CAP | TK_LOWER)))
+            continue;
+        honorific = (lx & LX_HONORIFIC) && (t->flags & TK_CAP);
+        need = (t->flags & TK_CAP) ? 1 : 2;
+        j = skip_title_chain(d, i + 1);
+        if (j >= d->ntoks || !ex_joined(d, j))
+            continue;
+        ntok = name_run(d, j, &words);
+        if (ntok == 0 || words < need)
+            continue;
+        /* "President Ukraine" is not a name, "Mr. Jackson" is. */
+        if (!honorific && words == 1 && known_place(d, j, ntok, false))
+            continue;
+        if (!claim(d, j, ntok))
+            goto out;
+        i = j + ntok - 1;
+    }
+    ok = true;
+out:
+    return ok;
+}
+
+static bool tok_is_ci(const struct ex_doc *d, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+    if (i >= d->ntoks || d->toks[i].len != n)
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        char c = d->text[d->toks[i].start + k];
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != w[k])
+            return false;
+    }
+    return true;
+}
+
+static bool capital(const struct ex_doc *d, size_t i)
+{
+    return i < d->ntoks && (d->toks[i].flags & (TK_CAP | TK_CASELESS));
+}
+
+/* Is token i in a headline-style sentence ("Airstrikes Injure Hundreds
+ * In Idlib"), where capitals say nothing about names?  Looks at most
+ * TITLE_SPAN tokens each way; the cache arguments remember the last
+ * sentence looked at, so a pass costs one scan per sentence. */
+#define TITLE_SPAN 64
+static bool titlecase(const struct ex_doc *d, size_t i, size_t *cache_start, size_t *cache_end,
+                      bool *cache_val)
+{
+    size_t s = i, e = i + 1, alpha = 0, caps = 0;
+    if (i >= *cache_start && i < *cache_end)
+        return *cache_val;
+    while (s > 0 && i - s < TITLE_SPAN && !(d->toks[s].flags & TK_SENT))
+        s--;
+    while (e < d->ntoks && e - i < TITLE_SPAN && !(d->toks[e].flags & TK_SENT))
+        e++;
+    for (size_t k = s; k < e; k++) {
+        if (d->toks[k].flags & TK_CAP)
+            alpha++, caps++;
+        else if ((d->toks[k].flags & TK_LOWER) && d->toks[k].len > 3)
+            alpha++;
+    }
+    *cache_start = s;
+    *cache_end = e;
+    *cache_val = alpha >= 4 && caps * 10 >= alpha * 7;
+    return *cache_val;
+}
+
+/* "X, an analyst at CNA, said", "X, 45, told": a comma after the name, a
+ * short description opened by an article or an age, a comma, a speech
+ * verb.  Token after is the first after the name. */
+static bool appositive(const struct ex_doc *d, size_t after)
+{
+    size_t k;
+    if (after == 0 || after >= d->ntoks || !(d->toks[after - 1].flags & TK_COMMA))
+        return false;
+    if (!(tok_is(d, after, "a") || tok_is(d, after, "an") || tok_is(d, after, "the") ||
+          (d->toks[after].flags & TK_DIGIT)))
+        return false;
+    for (k = after; k < d->ntoks && k < after + 12; k++)
+        if ((d->toks[k].flags & TK_COMMA) && !(d->toks[k].flags & TK_SENT))
+            return k + 1 < d->ntoks && (d->toks[k + 1].flags & TK_LOWER) &&
+                   (ex_lex_flags(d, k + 1) & LX_SPEECH_AFTER);
+    return false;
+}
+
+/* Names with a speech cue (bare == false) or without any (bare == true). */
+static bool untitled(struct ex_doc *d, bool bare_pass)
+{
+    size_t tc_start = 0, tc_end = 0;
+    bool tc_val = false;
+    bool ok = false;
+
+    for (size_t i = 0; i < d->ntoks; i++) {
+        size_t ntok, words, after;
+        bool said_after, said_before, bare;
+
+        if (!name_word(d, i) || (ex_joined(d, i) && (name_word(d, i - 1) || particle(d, i - 1))))
+            continue;
+        ntok = name_run(d, i, &words);
+        /* "Syria Staffan de Mistura": a country or city first is no name word. */
+        if (ntok > 1 && words >= 3 && known_place(d, i, 1, false)) {
+            i++;
+            ntok = name_run(d, i, &words);
+        }
+        if (ntok == 0 || words < 2)
+            continue;
+        after = i + ntok;
+        /* Part of a longer capitalised phrase ("Michelle Bachelet Foundation"). */
+        if (after < d->ntoks && ex_joined(d, after) && capital(d, after)) {
+            i = after;
+            continue;
+        }
+        said_after = after < d->ntoks && (d->toks[after].flags & TK_LOWER) &&
+                     (((ex_lex_flags(d, after) & LX_SPEECH_AFTER) && ex_joined(d, after)) ||
+                      ((d->toks[after - 1].flags & TK_COMMA) && tok_is(d, after, "who")));
+        said_after = said_after || appositive(d, after);
+        said_before = i > 0 && (d->toks[i - 1].flags & TK_LOWER) &&
+                      (((ex_lex_flags(d, i - 1) & LX_SPEECH_BEFORE) && ex_joined(d, i)) ||
+                       (i > 1 && tok_is(d, i - 1, "to") && tok_is(d, i - 2, "according")));
+        bare = !said_after && !said_before;
+        if (bare != bare_pass)
+            continue;
+        /* "the Municipal Palace", "a Free Syrian Army unit": not people. */
+        if (bare && ((d->toks[i].flags & TK_SENT) || words > 3 ||
+                     titlecase(d, i, &tc_start, &tc_end, &tc_val) ||
+                     (ex_joined(d, i) && capital(d, i - 1)) ||
+                     (i > 0 && (tok_is_ci(d, i - 1, "the") || tok_is_ci(d, i - 1, "a") ||
+                                tok_is_ci(d, i - 1, "an")))))
+            continue;
+        /* A first name may be a city ("Vladimir"), a surname too ("Jackson"),
+         * but without a cue a surname that is any place at all is doubtful. */
+        if (known_place(d, i, ntok, true) || (bare && known_place(d, i + ntok - 1, 1, true)) ||
+            admin_place(d, i + ntok - 1))
+            continue;
+        if (bare) {
+            bool reject = false;
+            for (size_t k = i; k < i + ntok && !reject; k++)
+                reject = !particle(d, k) && (ex_seen_lower(d, k) || known_place(d, k, 1, false));
+            if (reject)
+                continue;
+        }
+        if (!claim(d, i, ntok))
+            goto out;
+        i += ntok - 1;
+    }
+    ok = true;
+out:
+    return ok;
+}
+
+bool ex_persons_speech(struct ex_doc *d)
+{
+    return untitled(d, false);
+}
+
+bool ex_persons_bare(struct ex_doc *d)
+{
+    return untitled(d, true);
+}
+
+/* Clustering. */
+
+static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (c >= 'A' && c <= 'Z')
+            c += 32;
+        h = (h ^ c) * 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static uint64_t tok_hash(const struct ex_doc *d, size_t i)
+{
+    return hash_bytes(0xcbf29ce484222325ULL, d->text + d->toks[i].start, d->toks[i].len) | 1;
+}
+
+/* Same word, ignoring ASCII case. */
+static bool same_word(const struct ex_doc *d, size_t a, size_t b)
+{
+    const struct ex_token *x = &d->toks[a], *y = &d->toks[b];
+    if (x->len != y->len)
+        return false;
+    for (size_t k = 0; k < x->len; k++) {
+        unsigned char p = (unsigned char)d->text[x->start + k];
+        unsigned char q = (unsigned char)d->text[y->start + k];
+        if (p >= 'A' && p <= 'Z')
+            p += 32;
+        if (q >= 'A' && q <= 'Z')
+            q += 32;
+        if (p != q)
+            return false;
+    }
+    return true;
+}
+
+/* A distinct written name. */
+struct variant {
+    uint32_t tok, ntok; /* its first mention */
+    uint32_t words;
+    uint64_t name_hash, surname_hash;
+    uint32_t person;
+    bool strip_s; /* "Bashar al-Assads": a possessive whose apostrophe was lost */
+};
+
+static int cmp_mention(const void *a, const void *b)
+{
+    const struct ex_person_mention *x = a, *y = b;
+    return x->tok < y->tok ? -1 : x->tok > y->tok;
+}
+
+/* Longer names first; then first written first. */
+static int cmp_variant(const void *a, const void *b)
+{
+    const struct variant *x = a, *y = b;
+    if (x->surname_hash != y->surname_hash)
+        return x->surname_hash < y->surname_hash ? -1 : 1;
+    if (x->words != y->words)
+        return x->words > y->words ? -1 : 1;
+    if (x->strip_s != y->strip_s)
+        return x->strip_s ? 1 : -1;
+    return x->tok < y->tok ? -1 : x->tok > y->tok;
+}
+
+/* Token a is token b plus a final 's'. */
+static bool plus_s(const struct ex_doc *d, size_t a, size_t b)
+{
+    const struct ex_token *x = &d->toks[a], *y = &d->toks[b];
+    struct ex_token cut = *x;
+    if (x->len != y->len + 1 || d->text[x->start + x->len - 1] != 's')
+        return false;
+    cut.len--;
+    {
+        /* same_word() on the shortened token */
+        for (size_t k = 0; k < cut.len; k++) {
+            unsigned char p = (unsigned char)d->text[cut.start + k];
+            unsigned char q = (unsigned char)d->text[y->start + k];
+            if (p >= 'A' && p <= 'Z')
+                p += 32;
+            if (q >= 'A' && q <= 'Z')
+                q += 32;
+            if (p != q)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Are the name words of v all among those of u? */
+static bool words_subset(const struct ex_doc *d, const struct variant *v, const struct variant *u)
+{
+    for (uint32_t a = v->tok; a < v->tok + v->ntok; a++) {
+        bool found = false;
+        bool last = a == v->tok + v->ntok - 1;
+        if (particle(d, a))
+            continue;
+        for (uint32_t b = u->tok; b < u->tok + u->ntok && !found; b++)
+            found = same_word(d, a, b) || (last && v->strip_s && plus_s(d, a, b));
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* An open-addressing map from a 64-bit hash to an index. */
+struct hmap {
+    uint64_t *keys;
+    uint32_t *vals;
+    size_t cap;
+};
+
+static bool hmap_init(struct hmap *m, size_t n)
+{
+    m->cap = 64;
+    while (m->cap < n * 2)
+        m->cap <<= 1;
+    m->keys = calloc(m->cap, sizeof *m->keys);
+    m->vals = calloc(m->cap, sizeof *m->vals);
+    return m->keys && m->vals;
+}
+
+static void hmap_free(struct hmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+}
+
+/* The slot of key: its value when keys[slot] == key, else free. */
+static size_t hmap_slot(const struct hmap *m, uint64_t key)
+{
+    size_t mask = m->cap - 1, k;
+    for (k = key & mask; m->keys[k] != 0 && m->keys[k] != key; k = (k + 1) & mask)
+        ;
+    return k;
+}
+
+bool ex_persons_cluster(struct ex_doc *d)
+{
+    struct variant *vs = NULL;
+    struct hmap names = {0}, surnames = {0}, plain = {0};
+    size_t nv = 0, nfull = d->npmentions;
+    bool ok = false;
+
+    if (nfull == 0) {
+        ok = true;
+        goto out;
+    }
+    qsort(d->pmentions, nfull, sizeof *d->pmentions, cmp_mention);
+    vs = calloc(nfull, sizeof *vs);
+    if (!vs || !hmap_init(&names, nfull) || !hmap_init(&surnames, nfull))
+        goto out;
+
+    /* Distinct names, by the hash of their name words. */
+    for (size_t k = 0; k < nfull; k++) {
+        struct ex_person_mention *m = &d->pmentions[k];
+        uint64_t h = 0xcbf29ce484222325ULL;
+        uint32_t words = 0;
+        size_t slot;
+        for (uint32_t t = m->tok; t < m->tok + m->ntok; t++)
+            if (!particle(d, t)) {
+                h = hash_bytes(h, d->text + d->toks[t].start, d->toks[t].len);
+                h = (h ^ ' ') * 0x100000001b3ULL;
+                words++;
+            }
+        h |= 1;
+        slot = hmap_slot(&names, h);
+        if (names.keys[slot] == 0) {
+            names.keys[slot] = h;
+            names.vals[slot] = (uint32_t)nv;
+            vs[nv] = (struct variant){m->tok, m->ntok, words, h, tok_hash(d, m->tok + m->ntok - 1),
+                                      0,      false};
+            nv++;
+        }
+    }
+    /* Scraped text loses apostrophes: "Assads" is Assad's when the article
+     * also has the surname Assad. */
+    if (!hmap_init(&plain, nv))
+        goto out;
+    for (size_t k = 0; k < nv; k++) {
+        size_t slot = hmap_slot(&plain, vs[k].surname_hash);
+        plain.keys[slot] = vs[k].surname_hash;
+    }
+    for (size_t k = 0; k < nv; k++) {
+        const struct ex_token *t = &d->toks[vs[k].tok + vs[k].ntok - 1];
+        uint64_t h;
+        if (t->len < 4 || d->text[t->start + t->len - 1] != 's')
+            continue;
+        h = hash_bytes(0xcbf29ce484222325ULL, d->text + t->start, t->len - 1u) | 1;
+        if (plain.keys[hmap_slot(&plain, h)] == h) {
+            vs[k].surname_hash = h;
+            vs[k].strip_s = true;
+        }
+    }
+    /* Each variant joins the longest earlier-sorted variant of its surname
+     * that contains all its words, or starts a person. */
+    qsort(vs, nv, sizeof *vs, cmp_variant);
+    d->persons = calloc(nv, sizeof *d->persons);
+    if (!d->persons)
+        goto out;
+    for (size_t k = 0; k < nv; k++) {
+        size_t tries = 0, u;
+        bool joined = false;
+        for (u = k; u > 0 && tries < MAX_MERGE_TRIES; u--, tries++) {
+            struct variant *o = &vs[u - 1];
+            if (o->surname_hash != vs[k].surname_hash)
+                break;
+            if ((o->words > vs[k].words || (vs[k].strip_s && !o->strip_s)) &&
+                words_subset(d, &vs[k], o)) {
+                vs[k].person = o->person;
+                joined = true;
+                break;
+            }
+        }
+        if (!joined) {
+            vs[k].person = (uint32_t)d->npersons;
+            d->persons[d->npersons++] = (struct ex_person){vs[k].tok, vs[k].ntok};
+        }
+    }
+    /* Map every full mention to its person. */
+    for (size_t k = 0; k < nv; k++) {
+        size_t slot = hmap_slot(&names, vs[k].name_hash);
+        names.vals[slot] = vs[k].person;
+    }
+    for (size_t k = 0; k < nfull; k++) {
+        struct ex_person_mention *m = &d->pmentions[k];
+        uint64_t h = 0xcbf29ce484222325ULL;
+        for (uint32_t t = m->tok; t < m->tok + m->ntok; t++)
+            if (!particle(d, t)) {
+                h = hash_bytes(h, d->text + d->toks[t].start, d->toks[t].len);
+                h = (h ^ ' ') * 0x100000001b3ULL;
+            }
+        m->person = names.vals[hmap_slot(&names, h | 1)];
+    }
+    /* Surnames: the first person of each, then updated as we read. */
+    for (size_t k = 0; k < nfull; k++) {
+        struct ex_person_mention *m = &d->pmentions[k];
+        size_t slot = hmap_slot(&surnames, tok_hash(d, m->tok + m->ntok - 1));
+        if (surnames.keys[slot] == 0) {
+            surnames.keys[slot] = tok_hash(d, m->tok + m->ntok - 1);
+            surnames.vals[slot] = m->person;
+        }
+    }
+    {
+        size_t next_full = 0, pi = 0;
+        for (size_t i = 0; i < d->ntoks; i++) {
+            struct ex_token *t = &d->toks[i];
+            size_t slot, start;
+            while (next_full < nfull && d->pmentions[next_full].tok <= i) {
+                struct ex_person_mention *m = &d->pmentions[next_full++];
+                slot = hmap_slot(&surnames, tok_hash(d, m->tok + m->ntok - 1));
+                surnames.vals[slot] = m->person;
+            }
+            if (t->owner == EX_PERSON || !(t->flags & TK_CAP) ||
+                (t->flags & (TK_ALLCAPS | TK_LONG)))
+                continue;
+            slot = hmap_slot(&surnames, tok_hash(d, i));
+            if (surnames.keys[slot] == 0)
+                continue;
+            if (t->owner == EX_PLACE) {
+                /* A one-word place that is the surname of someone named in
+                 * full here ("Jackson") is that person. */
+                while (pi < d->nplaces && d->places[pi].tok < i)
+                    pi++;
+                if (pi >= d->nplaces || d->places[pi].tok != i || d->places[pi].ntok != 1)
+                    continue;
+                d->places[pi].place = NULL;
+            }
+            start = i;
+            if (i > 0 && particle(d, i - 1) && (t->flags & TK_HYPHEN) &&
+                d->toks[i - 1].owner == EX_FREE)
+                start = i - 1;
+            for (size_t k = start; k <= i; k++)
+                d->toks[k].owner = EX_PERSON;
+            if (!ex_add_person_mention(d, (uint32_t)start, (uint32_t)(i - start + 1), false))
+                goto out;
+            d->pmentions[d->npmentions - 1].person = surnames.vals[slot];
+        }
+    }
+    qsort(d->pmentions, d->npmentions, sizeof *d->pmentions, cmp_mention);
+    ok = true;
+out:
+    free(vs);
+    hmap_free(&names);
+    hmap_free(&surnames);
+    hmap_free(&plain);
+    return ok;
+}

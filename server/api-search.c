@@ -1,0 +1,470 @@
+/* api-search.c - GET /v1/search.
+ *
+ * Order of work: parse and validate every parameter, resolve places and
+ * persons (both can fail with a 400 before the index is touched), then take
+ * a database handle, build the query (text through the Xapian parser, every
+ * parameter one OR filter, ANDed together), run it and render the page from
+ * the stored records. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "dbpool.h"
+#include "params.h"
+#include "resolve.h"
+#include "schema.h"
+
+/* Matches counted exactly up to this many (Xapian's check_at_least); beyond,
+ * total.relation is "gte" when Xapian cannot promise the count. */
+#define EXACT_TOTAL_UP_TO 1000u
+#define SNIPPET_BYTES 240u
+
+/* place, exclude_place, person, exclude_person, source, lang, from/to,
+ * event_from/event_to */
+#define MAX_FILTERS 8
+
+struct filter {
+    char **terms;
+    size_t n;
+    bool exclude;
+    bool from_schema; /* free with sitrep_schema_terms_free() */
+};
+
+struct search {
+    struct srv_search_params sp;
+    struct filter filters[MAX_FILTERS];
+    size_t n_filters;
+    json_t *echo; /* the "query" member */
+};
+
+static void search_free(struct search *s)
+{
+    for (size_t i = 0; i < s->n_filters; i++) {
+        struct filter *f = &s->filters[i];
+        if (f->from_schema) {
+            sitrep_schema_terms_free(f->terms, f->n);
+        } else {
+            for (size_t j = 0; j < f->n; j++)
+                free(f->terms[j]);
+            free(f->terms);
+        }
+    }
+    json_decref(s->echo);
+    srv_search_params_free(&s->sp);
+}
+
+static struct filter *new_filter(struct search *s, size_t n, bool exclude)
+{
+    struct filter *f = &s->filters[s->n_filters];
+    f->terms = calloc(n ? n : 1, sizeof *f->terms);
+    if (!f->terms)
+        return NULL;
+    f->n = 0;
+    f->exclude = exclude;
+    f->from_schema = false;
+    s->n_filters++;
+    return f;
+}
+
+static json_t *place_json(const struct sitrep_place *p)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:I}", "id", p->id, "name", p->name,
+                     "country", p->country ? p->country : "", "admin1",
+                     p->admin1 ? p->admin1 : "", "population", (json_int_t)p->population);
+}
+
+/* Adds the filter of one place parameter; returns 0 or an error status. */
+static unsigned add_place_filter(const struct srv_app *app, struct srv_request *req,
+                                 struct search *s, const char *param,
+                                 const struct srv_list *values, bool exclude, json_t **out)
+{
+    if (values->n == 0)
+        return 0;
+    struct filter *f = new_filter(s, values->n, exclude);
+    json_t *echo = json_array();
+    if (!f || !echo || json_object_set_new(s->echo, param, echo))
+        return srv_fail_nomem(req, out);
+
+    for (size_t i = 0; i < values->n; i++) {
+        struct srv_place_choice c;
+        const char *v = values->v[i];
+        switch (srv_resolve_place(app->gz, v, &c)) {
+        case SRV_RESOLVED:
+            f->terms[f->n++] = c.term;
+            if (json_array_append_new(echo, json_string(c.canonical))) {
+                free(c.canonical);
+                return srv_fail_nomem(req, out);
+            }
+            free(c.canonical);
+            break;
+        case SRV_UNKNOWN:
+            return srv_fail(req, out, 400, "invalid_parameter", param,
+                            "%s: unknown place '%s'%s", param, v,
+                            app->gz ? "" : " (the gazetteer is not loaded: use an id or a "
+                                           "country code)");
+        case SRV_AMBIGUOUS: {
+            srv_fail(req, out, 400, "ambiguous_entity", param,
+                     "%s: '%s' names %zu different places; pass one of the candidate ids",
+                     param, v, c.n_candidates);
+            json_t *err = srv_error_object(*out);
+            json_t *list = json_array();
+            if (!err || !list || json_object_set_new(err, "candidates", list)) {
+                json_decref(list);
+                return srv_fail_nomem(req, out);
+            }
+            for (size_t j = 0; j < c.n_candidates; j++)
+                if (json_array_append_new(list, place_json(c.candidates[j])))
+                    return srv_fail_nomem(req, out);
+            return 400;
+        }
+        case SRV_NOMEM:
+        default:
+            return srv_fail_nomem(req, out);
+        }
+    }
+    return 0;
+}
+
+static unsigned add_person_filter(struct srv_request *req, struct search *s, const char *param,
+                                  const struct srv_list *values, bool exclude, json_t **out)
+{
+    if (values->n == 0)
+        return 0;
+    struct filter *f = new_filter(s, values->n, exclude);
+    json_t *echo = json_array();
+    if (!f || !echo || json_object_set_new(s->echo, param, echo))
+        return srv_fail_nomem(req, out);
+
+    for (size_t i = 0; i < values->n; i++) {
+        char *term, *canonical;
+        switch (srv_resolve_person(values->v[i], &term, &canonical)) {
+        case SRV_RESOLVED:
+            f->terms[f->n++] = term;
+            if (json_array_append_new(echo, json_string(canonical))) {
+                free(canonical);
+                return srv_fail_nomem(req, out);
+            }
+            free(canonical);
+            break;
+        case SRV_UNKNOWN:
+        case SRV_AMBIGUOUS:
+            return srv_fail(req, out, 400, "invalid_parameter", param,
+                            "%s: '%s' is not a name or a person id", param, values->v[i]);
+        case SRV_NOMEM:
+        default:
+            return srv_fail_nomem(req, out);
+        }
+    }
+    return 0;
+}
+
+/* source and lang: plain boolean terms, folded by the schema. */
+static unsigned add_term_filter(struct srv_request *req, struct search *s, const char *param,
+                                enum sitrep_field field, const struct srv_list *values,
+                                json_t **out)
+{
+    if (values->n == 0)
+        return 0;
+    struct filter *f = new_filter(s, values->n, false);
+    json_t *echo = json_array();
+    if (!f || !echo || json_object_set_new(s->echo, param, echo))
+        return srv_fail_nomem(req, out);
+    for (size_t i = 0; i < values->n; i++) {
+        char *term = sitrep_schema_term(field, values->v[i]);
+        if (!term)
+            return srv_fail_nomem(req, out);
+        f->terms[f->n++] = term;
+        /* The folded value is what matches; echo that. */
+        if (json_array_append_new(echo, json_string(term + strlen(sitrep_schema[field].prefix))))
+            return srv_fail_nomem(req, out);
+    }
+    return 0;
+}
+
+static json_t *iso_date(const char *ymd)
+{
+    char iso[11];
+    snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", ymd, ymd + 4, ymd + 6);
+    return json_string(iso);
+}
+
+static unsigned add_date_filter(struct srv_request *req, struct search *s, bool event,
+                                const char *from, const char *to, json_t **out)
+{
+    const char *from_name = event ? "event_from" : "from";
+    const char *to_name = event ? "event_to" : "to";
+    if (!from[0] && !to[0])
+        return 0;
+    struct filter *f = &s->filters[s->n_filters];
+    memset(f, 0, sizeof *f);
+    sitrep_status st = sitrep_schema_date_terms(event, from[0] ? from : NULL,
+                                                to[0] ? to : NULL, &f->terms, &f->n);
+    if (st == SITREP_ERR_NOMEM)
+        return srv_fail_nomem(req, out);
+    if (st != SITREP_OK) /* params.c checked the bounds; this is belt and braces */
+        return srv_fail(req, out, 400, "invalid_parameter", from[0] ? from_name : to_name,
+                        "%s/%s: not a valid date range", from_name, to_name);
+    f->from_schema = true;
+    s->n_filters++;
+    if ((from[0] && json_object_set_new(s->echo, from_name, iso_date(from))) ||
+        (to[0] && json_object_set_new(s->echo, to_name, iso_date(to))))
+        return srv_fail_nomem(req, out);
+    return 0;
+}
+
+/* ---- place: and person: inside q -------------------------------------- */
+
+/* The resolve callback of sitrep_query_set_text().  It cannot fail, so it is
+ * lenient where the parameters are strict: an ambiguous place matches any of
+ * its candidates, an unknown one matches nothing. */
+static size_t resolve_in_text(void *ctx, enum sitrep_field field, const char *value,
+                              char **terms, size_t max)
+{
+    const struct srv_app *app = ctx;
+    size_t n = 0;
+
+    if (max == 0)
+        return 0;
+    if (field == SITREP_FIELD_PLACE) {
+        struct srv_place_choice c;
+        switch (srv_resolve_place(app->gz, value, &c)) {
+        case SRV_RESOLVED:
+            terms[n++] = c.term;
+            free(c.canonical);
+            break;
+        case SRV_AMBIGUOUS:
+            for (size_t i = 0; i < c.n_candidates && n < max; i++) {
+                const struct sitrep_place *p = c.candidates[i];
+                char *t = p->kind == SITREP_PLACE_COUNTRY
+                              ? sitrep_schema_term(SITREP_FIELD_COUNTRY, p->country)
+                              : sitrep_schema_term(SITREP_FIELD_PLACE, p->id);
+                if (t)
+                    terms[n++] = t;
+            }
+            break;
+        default:
+            break;
+        }
+    } else if (field == SITREP_FIELD_PERSON) {
+        char *term, *canonical;
+        if (srv_resolve_person(value, &term, &canonical) == SRV_RESOLVED) {
+            terms[n++] = term;
+            free(canonical);
+        }
+    } else {
+        char *t = sitrep_schema_term(field, value);
+        if (t)
+            terms[n++] = t;
+    }
+    return n;
+}
+
+/* ---- rendering -------------------------------------------------------- */
+
+static int copy_member(json_t *hit, json_t *record, const char *key, bool array)
+{
+    json_t *v = json_object_get(record, key);
+    if (!v)
+        v = array ? json_array() : json_null();
+    else
+        json_incref(v);
+    return json_object_set_new(hit, key, v);
+}
+
+static json_t *render_hit(sitrep_results *r, const struct sitrep_hit *h, const char *req_id)
+{
+    json_error_t jerr;
+    json_t *record = json_loadb(h->data, h->data_len, 0, &jerr);
+    json_t *hit = json_object();
+    char *snippet = NULL;
+
+    if (!hit)
+        goto fail;
+    if (!json_is_object(record)) {
+        fprintf(stderr, "sitrepd: request %s: document %u has no valid record: %s\n", req_id,
+                h->docid, jerr.text);
+        json_decref(record);
+        record = json_object();
+        if (!record)
+            goto fail;
+    }
+    static const char *const scalars[] = {"id", "title", "url", "source", "lang", "published"};
+    for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
+        if (copy_member(hit, record, scalars[i], false))
+            goto fail;
+    if (json_object_set_new(hit, "score", json_real(h->score)))
+        goto fail;
+
+    const char *text = json_string_value(json_object_get(record, "text"));
+    size_t text_len = json_string_length(json_object_get(record, "text"));
+    json_t *js;
+    if (text && sitrep_results_snippet(r, text, text_len, SNIPPET_BYTES, "<mark>", "</mark>",
+                                       &snippet) == SITREP_OK)
+        js = srv_json_string_lossy(snippet, strlen(snippet));
+    else
+        js = json_string("");
+    if (json_object_set_new(hit, "snippet", js))
+        goto fail;
+
+    if (copy_member(hit, record, "places", true) || copy_member(hit, record, "persons", true) ||
+        copy_member(hit, record, "event_dates", true))
+        goto fail;
+    free(snippet);
+    json_decref(record);
+    return hit;
+fail:
+    free(snippet);
+    json_decref(record);
+    json_decref(hit);
+    return NULL;
+}
+
+static long elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+unsigned srv_api_search(const struct srv_app *app, struct srv_request *req, json_t **out)
+{
+    struct search s;
+    struct srv_param_error perr;
+    struct timespec t0;
+    sitrep_db *db = NULL;
+    sitrep_query *q = NULL;
+    sitrep_results *res = NULL;
+    bool broken = false;
+    unsigned status;
+    sitrep_status st;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    memset(&s, 0, sizeof s);
+    struct srv_limits lim = {app->cfg->max_query_bytes, app->cfg->max_page_size,
+                             app->cfg->max_window};
+    if (!srv_search_params_parse(&req->params, &lim, &s.sp, &perr)) {
+        status = srv_fail(req, out, perr.status, perr.code, perr.param, "%s", perr.message);
+        goto out;
+    }
+
+    /* The echo, and every filter, before touching the index. */
+    s.echo = json_object();
+    if (!s.echo || (s.sp.q && json_object_set_new(s.echo, "q", json_string(s.sp.q)))) {
+        status = srv_fail_nomem(req, out);
+        goto out;
+    }
+    if ((status = add_place_filter(app, req, &s, "place", &s.sp.place, false, out)) ||
+        (status = add_place_filter(app, req, &s, "exclude_place", &s.sp.exclude_place, true,
+                                   out)) ||
+        (status = add_person_filter(req, &s, "person", &s.sp.person, false, out)) ||
+        (status = add_person_filter(req, &s, "exclude_person", &s.sp.exclude_person, true,
+                                    out)) ||
+        (status = add_term_filter(req, &s, "source", SITREP_FIELD_SOURCE, &s.sp.source, out)) ||
+        (status = add_term_filter(req, &s, "lang", SITREP_FIELD_LANG, &s.sp.lang, out)) ||
+        (status = add_date_filter(req, &s, false, s.sp.from, s.sp.to, out)) ||
+        (status = add_date_filter(req, &s, true, s.sp.event_from, s.sp.event_to, out)))
+        goto out;
+    if (json_object_set_new(s.echo, "sort", json_string(srv_sort_name(s.sp.sort))) ||
+        json_object_set_new(s.echo, "limit", json_integer(s.sp.limit)) ||
+        json_object_set_new(s.echo, "offset", json_integer(s.sp.offset))) {
+        status = srv_fail_nomem(req, out);
+        goto out;
+    }
+
+    if ((status = srv_api_checkout(app, req, &db, out)))
+        goto out;
+    struct sitrep_db_stats dbst;
+    st = sitrep_db_get_stats(db, &dbst);
+    if (st != SITREP_OK)
+        goto db_error;
+    req->has_revision = true;
+    req->revision = dbst.revision;
+
+    st = sitrep_query_new(db, &q);
+    if (st != SITREP_OK)
+        goto db_error;
+    /* Query syntax: Xapian's parser closes an unbalanced bracket or quote
+     * itself ("(shelling", "\"Kharkiv" parse leniently), and reports what it
+     * cannot read, such as a dangling operator ("shelling AND"): that is a
+     * 400 query_syntax_error with the parser's message, never a 5xx. */
+    if (s.sp.q) {
+        st = sitrep_query_set_text(q, s.sp.q, resolve_in_text, (void *)app);
+        if (st == SITREP_ERR_QUERY_SYNTAX) {
+            status = srv_fail(req, out, 400, "query_syntax_error", "q", "q: %s",
+                              sitrep_query_last_error(q));
+            goto out;
+        }
+        if (st != SITREP_OK)
+            goto query_error;
+    }
+    for (size_t i = 0; i < s.n_filters; i++) {
+        st = sitrep_query_add_filter(q, (const char *const *)s.filters[i].terms,
+                                     s.filters[i].n, s.filters[i].exclude);
+        if (st != SITREP_OK)
+            goto query_error;
+    }
+    sitrep_query_set_sort(q, s.sp.sort);
+    unsigned check = s.sp.offset + s.sp.limit;
+    st = sitrep_query_run(q, s.sp.offset, s.sp.limit,
+                          check > EXACT_TOTAL_UP_TO ? check : EXACT_TOTAL_UP_TO, &res);
+    if (st != SITREP_OK)
+        goto query_error;
+
+    uint64_t estimate, lower, upper;
+    sitrep_results_total(res, &estimate, &lower, &upper);
+    json_t *hits = json_array();
+    json_t *body = json_object();
+    *out = body;
+    if (!hits || !body || json_object_set(body, "query", s.echo) ||
+        json_object_set_new(body, "index",
+                            json_pack("{s:I, s:I}", "revision", (json_int_t)dbst.revision,
+                                      "documents", (json_int_t)dbst.documents)) ||
+        json_object_set_new(body, "took_ms", json_integer(0)) ||
+        json_object_set_new(body, "total",
+                            json_pack("{s:I, s:s}", "value",
+                                      (json_int_t)lower,
+                                      "relation", lower == upper ? "eq" : "gte")) ||
+        json_object_set_new(body, "hits", hits)) {
+        if (!body)
+            json_decref(hits);
+        status = srv_fail_nomem(req, out);
+        goto out;
+    }
+    for (size_t i = 0; i < sitrep_results_count(res); i++) {
+        struct sitrep_hit h;
+        if (sitrep_results_get(res, i, &h) != SITREP_OK)
+            break;
+        if (json_array_append_new(hits, render_hit(res, &h, req->id))) {
+            status = srv_fail_nomem(req, out);
+            goto out;
+        }
+    }
+    json_object_set_new(body, "took_ms", json_integer(elapsed_ms(&t0)));
+    status = 200;
+    goto out;
+
+db_error:
+    fprintf(stderr, "sitrepd: request %s: %s: %s\n", req->id, sitrep_status_to_string(st),
+            sitrep_db_last_error(db));
+    broken = true;
+    status = srv_fail(req, out, 503, "index_unavailable", NULL,
+                      "the index could not be read (request %s)", req->id);
+    goto out;
+query_error:
+    fprintf(stderr, "sitrepd: request %s: query: %s: %s\n", req->id,
+            sitrep_status_to_string(st), sitrep_query_last_error(q));
+    broken = st != SITREP_ERR_NOMEM && st != SITREP_ERR_INVALID;
+    status = srv_fail(req, out, 500, "internal_error", NULL,
+                      "the search failed (request %s)", req->id);
+out:
+    if (res)
+        sitrep_results_destroy(res);
+    if (q)
+        sitrep_query_destroy(q);
+    if (db)
+        srv_dbpool_checkin(app->pool, db, broken);
+    search_free(&s);
+    return status;
+}

@@ -1,0 +1,23 @@
+/* app.h - what every handler may read: the configuration, the gazetteer, the
+ * database pool and the start time.  Built once in main.c before the daemon
+ * starts; immutable afterwards (the pool synchronises itself), so any number
+ * of worker threads share one struct srv_app.
+ */
+#ifndef SRV_APP_H
+#define SRV_APP_H
+
+#include <time.h>
+
+#include "config.h"
+#include "gazetteer.h"
+
+struct srv_dbpool;
+
+struct srv_app {
+    const struct sitrep_config *cfg;
+    const sitrep_gazetteer *gz; /* NULL when it could not be loaded */
+    struct srv_dbpool *pool;    /* NULL in unit tests that need no index */
+    struct timespec started;    /* CLOCK_MONOTONIC at start-up */
+};
+
+#endif

@@ -1,0 +1,390 @@
+/* http.c - libmicrohttpd glue.
+ *
+ * MHD calls the access handler several times per request: once after the
+ * headers, once per chunk of body, and once more with no data; only then is
+ * a response queued.  Per-request state lives in *con_cls from the URI log
+ * callback (the first thing MHD calls, with the raw URI) until the
+ * completion callback, which also runs for aborted requests.
+ *
+ * Every client mistake gets a JSON body; MHD_NO (which drops the socket
+ * without an answer) is returned only when MHD itself cannot go on.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "request.h"
+#include "routes.h"
+
+/* MHD's own limit on URL + headers is this many times limits.header_bytes.
+ * Up to limits.header_bytes we serve; between it and MHD's limit we answer a
+ * JSON 414 ourselves; beyond it MHD answers 414 on its own (with its HTML
+ * body), which 0.9.75 offers no hook to change.  The headroom costs little:
+ * MHD touches pool pages only as a request fills them. */
+#define MHD_MEMORY_HEADROOM 2
+
+struct srv_http {
+    struct MHD_Daemon *daemon;
+    const struct srv_app *app;
+};
+
+struct conn_state {
+    struct srv_request req;
+    struct timespec t0;
+    size_t uri_len;       /* of the raw request target, query string included */
+    struct sitrep_buf body;
+    bool body_too_large;
+    bool started;         /* the access handler has seen this request */
+    unsigned status;      /* what was answered, for the log; 0 = nothing */
+    char method[16];
+    char path[256];       /* for the log: cut short, control bytes replaced */
+};
+
+static const char fallback_500[] =
+    "{\"error\":{\"status\":500,\"code\":\"internal_error\",\"message\":\"out of memory\"}}";
+
+/* ---- state ------------------------------------------------------------ */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)conn;
+    struct srv_http *h = cls;
+    struct conn_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &st->t0);
+    st->uri_len = uri ? strlen(uri) : 0;
+    sitrep_buf_init(&st->body, h->app->cfg->max_body_bytes);
+    srv_request_init(&st->req, "", "");
+    srv_request_new_id(st->req.id);
+    return st;
+}
+
+static void log_copy(char *dst, size_t size, const char *src)
+{
+    size_t i = 0;
+    for (; src && src[i] && i + 1 < size; i++) {
+        unsigned char c = (unsigned char)src[i];
+        dst[i] = (c < 0x20 || c == 0x7f || c == '"') ? '?' : (char)c;
+    }
+    dst[i] = '\0';
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    struct conn_state *st = *con_cls;
+    if (!st)
+        return;
+    if (st->started) {
+        struct timespec t1;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long ms = (long)((t1.tv_sec - st->t0.tv_sec) * 1000 +
+                         (t1.tv_nsec - st->t0.tv_nsec) / 1000000);
+        if (st->status)
+            fprintf(stderr, "sitrepd: %s %s %u %ldms %s\n", st->method, st->path, st->status,
+                    ms, st->req.id);
+        else
+            fprintf(stderr, "sitrepd: %s %s aborted(%d) %ldms %s\n", st->method, st->path,
+                    (int)toe, ms, st->req.id);
+    }
+    srv_request_clear(&st->req);
+    sitrep_buf_free(&st->body);
+    free(st);
+    *con_cls = NULL;
+}
+
+/* ---- the one response path -------------------------------------------- */
+
+static bool origin_allowed(const struct sitrep_config *cfg, const char *origin,
+                           const char **echo)
+{
+    if (!origin)
+        return false;
+    for (size_t i = 0; i < cfg->n_cors_origins; i++) {
+        if (strcmp(cfg->cors_origins[i], "*") == 0) {
+            *echo = "*";
+            return true;
+        }
+        if (strcmp(cfg->cors_origins[i], origin) == 0) {
+            *echo = origin;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Serialises body (taking the reference), adds the common headers and
+ * queues the response.  The only place that creates responses. */
+static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
+                               struct conn_state *st, unsigned status, json_t *body)
+{
+    struct MHD_Response *resp;
+    char *text = NULL;
+    enum MHD_Result ret;
+
+    if (body) {
+        text = json_dumps(body, JSON_COMPACT);
+        json_decref(body);
+        if (!text)
+            status = 500;
+    } else if (status != 204) {
+        status = 500;
+    }
+    if (text)
+        resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    else if (status == 204)
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    else
+        resp = MHD_create_response_from_buffer(sizeof fallback_500 - 1, (void *)fallback_500,
+                                               MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(text);
+        return MHD_NO;
+    }
+    st->status = status;
+
+    bool ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                      "application/json; charset=utf-8") == MHD_YES &&
+              MHD_add_response_header(resp, "X-Request-Id", st->req.id) == MHD_YES;
+    if (ok && st->req.has_revision) {
+        char rev[24];
+        snprintf(rev, sizeof rev, "%llu", (unsigned long long)st->req.revision);
+        ok = MHD_add_response_header(resp, "X-Index-Revision", rev) == MHD_YES;
+    }
+    if (ok && st->req.allow)
+        ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, st->req.allow) == MHD_YES;
+
+    const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+    const char *echo = NULL;
+    if (ok && origin_allowed(h->app->cfg, origin, &echo)) {
+        ok = MHD_add_response_header(resp, "Access-Control-Allow-Origin", echo) == MHD_YES &&
+             MHD_add_response_header(resp, "Vary", "Origin") == MHD_YES &&
+             MHD_add_response_header(resp, "Access-Control-Expose-Headers",
+                                     "X-Request-Id, X-Index-Revision") == MHD_YES;
+        if (ok && status == 204 && st->req.allow)
+            ok = MHD_add_response_header(resp, "Access-Control-Allow-Methods",
+                                         st->req.allow) == MHD_YES &&
+                 MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+                                         "Authorization, Content-Type") == MHD_YES &&
+                 MHD_add_response_header(resp, "Access-Control-Max-Age", "600") == MHD_YES;
+    }
+    if (!ok)
+        fprintf(stderr, "sitrepd: request %s: could not add response headers\n", st->req.id);
+    ret = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result respond_error(struct srv_http *h, struct MHD_Connection *conn,
+                                     struct conn_state *st, unsigned status, const char *code,
+                                     const char *param, const char *message)
+{
+    json_t *body = NULL;
+    status = srv_fail(&st->req, &body, status, code, param, "%s", message);
+    return respond(h, conn, st, status, body);
+}
+
+/* ---- query string ----------------------------------------------------- */
+
+struct args_ctx {
+    struct srv_params *params;
+    bool nul;      /* a key or value held an embedded NUL (%00) */
+    bool nomem;
+    char bad_key[64];
+};
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    struct args_ctx *a = cls;
+    if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+        a->nul = true;
+        snprintf(a->bad_key, sizeof a->bad_key, "%s", key);
+        return MHD_NO;
+    }
+    if (!srv_params_add(a->params, key, key_size, value, value ? value_size : 0)) {
+        a->nomem = true;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* ---- the access handler ----------------------------------------------- */
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    struct srv_http *h = cls;
+    struct conn_state *st = *con_cls;
+    const struct sitrep_config *cfg = h->app->cfg;
+
+    if (!st)
+        return MHD_NO; /* on_uri could not allocate: nothing left to answer with */
+
+    if (!st->started) {
+        st->started = true;
+        st->req.method = method;
+        st->req.path = url;
+        log_copy(st->method, sizeof st->method, method);
+        log_copy(st->path, sizeof st->path, url);
+
+        if (st->uri_len > cfg->connection_memory_bytes) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "the request URI is %zu bytes, over the limit of %zu (limits.header_bytes)",
+                     st->uri_len, cfg->connection_memory_bytes);
+            return respond_error(h, conn, st, 414, "uri_too_long", NULL, msg);
+        }
+        /* Refuse a declared oversize body before reading it. */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > cfg->max_body_bytes) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "the body is over the limit of %zu bytes (limits.body_bytes)",
+                     cfg->max_body_bytes);
+            return respond_error(h, conn, st, 413, "payload_too_large", NULL, msg);
+        }
+        return MHD_YES;
+    }
+
+    if (*upload_data_size != 0) {
+        if (!st->body_too_large &&
+            sitrep_buf_append(&st->body, upload_data, *upload_data_size) != SITREP_OK)
+            st->body_too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    if (st->status)
+        return MHD_YES; /* already answered (cannot happen after queueing, but be safe) */
+
+    if (st->body_too_large) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "the body is over the limit of %zu bytes (limits.body_bytes)",
+                 cfg->max_body_bytes);
+        return respond_error(h, conn, st, 413, "payload_too_large", NULL, msg);
+    }
+    st->req.body = st->body.data;
+    st->req.body_len = st->body.len;
+
+    struct args_ctx a = {&st->req.params, false, false, ""};
+    MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
+    if (a.nomem)
+        return respond_error(h, conn, st, 500, "internal_error", NULL, "out of memory");
+    if (a.nul) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s: contains a NUL byte (%%00)", a.bad_key);
+        return respond_error(h, conn, st, 400, "invalid_parameter", a.bad_key, msg);
+    }
+
+    json_t *body = NULL;
+    unsigned status = srv_dispatch(h->app, &st->req, &body);
+    if (status >= 500)
+        fprintf(stderr, "sitrepd: request %s: answered %u\n", st->req.id, status);
+    return respond(h, conn, st, status, body);
+}
+
+/* ---- daemon ----------------------------------------------------------- */
+
+static bool resolve_host(const char *host, unsigned port, struct sockaddr_storage *ss,
+                         char *err, size_t err_len)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    /* "" means every address: the wildcard of the first family offered. */
+    int rc = getaddrinfo(*host ? host : NULL, "0", &hints, &res);
+    if (rc != 0 || !res) {
+        snprintf(err, err_len, "cannot resolve listen host '%s': %s", host, gai_strerror(rc));
+        return false;
+    }
+    memset(ss, 0, sizeof *ss);
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    if (ss->ss_family == AF_INET)
+        ((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+    else
+        ((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+    freeaddrinfo(res);
+    return true;
+}
+
+struct srv_http *srv_http_start(const struct srv_app *app, unsigned threads, char *err,
+                                size_t err_len)
+{
+    const struct sitrep_config *cfg = app->cfg;
+    struct sockaddr_storage ss;
+    struct srv_http *h = calloc(1, sizeof *h);
+
+    if (!h) {
+        snprintf(err, err_len, "out of memory");
+        return NULL;
+    }
+    h->app = app;
+    if (!resolve_host(cfg->listen_host, cfg->listen_port, &ss, err, err_len)) {
+        free(h);
+        return NULL;
+    }
+    /* The first id is drawn here, on the main thread, before any worker. */
+    char warm[SRV_REQUEST_ID_LEN + 1];
+    srv_request_new_id(warm);
+
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    if (ss.ss_family == AF_INET6)
+        flags |= *cfg->listen_host ? MHD_USE_IPv6 : MHD_USE_DUAL_STACK;
+    size_t memory = cfg->connection_memory_bytes * MHD_MEMORY_HEADROOM;
+    h->daemon = MHD_start_daemon(
+        flags, (uint16_t)cfg->listen_port, NULL, NULL, on_request, h,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+        MHD_OPTION_END);
+    if (!h->daemon) {
+        snprintf(err, err_len, "cannot listen on %s:%u (address in use, or not allowed?)",
+                 cfg->listen_host, cfg->listen_port);
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+unsigned srv_http_port(const struct srv_http *h)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : 0;
+}
+
+void srv_http_stop(struct srv_http *h)
+{
+    if (!h)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(h->daemon);
+    MHD_stop_daemon(h->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    free(h);
+}

@@ -1,0 +1,100 @@
+/* request.h - the request as an endpoint handler sees it, and the one way
+ * handlers report errors.
+ *
+ * Nothing here knows about libmicrohttpd: http.c fills a struct srv_request
+ * from the connection, the router picks a handler, and the handler answers
+ * with an HTTP status and a JSON body.  Unit tests build requests by hand.
+ *
+ *     static unsigned handle(const struct srv_app *app, struct srv_request *req, json_t **out)
+ *     {
+ *         if (bad)
+ *             return srv_fail(req, out, 400, "invalid_parameter", "limit",
+ *                             "limit: '%s' is not a whole number", value);
+ *         *out = json_pack("{s:s}", "status", "ok");
+ *         return *out ? 200 : srv_fail_nomem(req, out);
+ *     }
+ *
+ * Threads: a request belongs to the one thread that handles it.
+ */
+#ifndef SRV_REQUEST_H
+#define SRV_REQUEST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One key=value pair; both strings owned by the multimap, NUL-terminated,
+ * and guaranteed free of embedded NULs. */
+struct srv_param {
+    char *key;
+    char *value;
+    size_t value_len;
+};
+
+/* Parameters in arrival order; a key may repeat (place=a&place=b). */
+struct srv_params {
+    struct srv_param *items;
+    size_t n, cap;
+};
+
+void srv_params_init(struct srv_params *p);
+/* Appends copies of key and value (value may be NULL for a bare "?key", and
+ * is then stored as "").  Returns false when out of memory. */
+bool srv_params_add(struct srv_params *p, const char *key, size_t key_len, const char *value,
+                    size_t value_len);
+void srv_params_free(struct srv_params *p);
+
+#define SRV_REQUEST_ID_LEN 16
+
+struct srv_request {
+    /* Filled by the transport; borrowed, valid for the request. */
+    const char *method;       /* "GET", "POST", ... */
+    const char *path;         /* %-decoded path, without the query string */
+    struct srv_params params; /* the query string (owned by the request) */
+    const char *body;         /* request body, NUL-terminated, or NULL */
+    size_t body_len;
+    char id[SRV_REQUEST_ID_LEN + 1]; /* X-Request-Id */
+
+    /* Filled by the router: the {id} segment of the path, or NULL. */
+    const char *path_arg;
+
+    /* Filled by handlers, read by the transport for the response headers. */
+    const char *allow;      /* "Allow" for 405 and OPTIONS; static string */
+    bool has_revision;      /* X-Index-Revision is known */
+    uint64_t revision;
+};
+
+/* Sets every member to empty; the method and path are borrowed. */
+void srv_request_init(struct srv_request *req, const char *method, const char *path);
+void srv_request_clear(struct srv_request *req);
+
+/* Writes a fresh request id (16 lowercase hex digits) to id.  Thread-safe:
+ * a per-process random prefix and an atomic counter, so ids never repeat
+ * within one run and rarely across runs. */
+void srv_request_new_id(char id[SRV_REQUEST_ID_LEN + 1]);
+
+/* Builds the API.md error object
+ *   {"error": {"status", "code", "message", "param"?, "request_id"}}
+ * stores it in *out (replacing nothing: *out must be NULL or is overwritten)
+ * and returns status, so handlers can `return srv_fail(...)`.  param may be
+ * NULL.  The message is printf-formatted and cut at 1 KiB; invalid UTF-8 in
+ * it (from echoed input) is replaced so the object never loses the field.
+ * If even that allocation fails, *out is NULL and the transport sends a
+ * constant 500 body. */
+unsigned srv_fail(struct srv_request *req, json_t **out, unsigned status, const char *code,
+                  const char *param, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* The 500 internal_error for an allocation failure. */
+unsigned srv_fail_nomem(struct srv_request *req, json_t **out);
+
+/* The "error" member of an error body built by srv_fail(), for handlers that
+ * add fields (ambiguous_entity adds "candidates"); NULL if body is not one. */
+json_t *srv_error_object(json_t *body);
+
+/* A JSON string for s[0..len), with invalid UTF-8 sequences replaced by
+ * U+FFFD; NULL only when out of memory. */
+json_t *srv_json_string_lossy(const char *s, size_t len);
+
+#endif

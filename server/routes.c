@@ -1,0 +1,84 @@
+/* routes.c - the route table (after redis' commands.def: one row per
+ * endpoint) and the dispatcher. */
+#include "routes.h"
+
+#include <string.h>
+
+static const struct srv_route routes[] = {
+    {"GET", "/v1/search", srv_api_search, "GET, HEAD, OPTIONS"},
+    {"GET", "/v1/articles/{id}", srv_api_article, "GET, HEAD, OPTIONS"},
+    {"GET", "/v1/health", srv_api_health, "GET, HEAD, OPTIONS"},
+    {"GET", "/v1/stats", srv_api_stats, "GET, HEAD, OPTIONS"},
+};
+#define N_ROUTES (sizeof routes / sizeof routes[0])
+
+/* True when path matches pattern.  A "{id}" segment must be the last one in
+ * a pattern; it takes the rest of the path, slashes included, because MHD
+ * has already decoded %2F and article ids derived from URLs may hold one. */
+static bool path_matches(const char *pattern, const char *path, const char **arg)
+{
+    *arg = NULL;
+    for (;;) {
+        if (strcmp(pattern, "{id}") == 0) {
+            if (*path == '\0')
+                return false;
+            *arg = path;
+            return true;
+        }
+        if (*pattern == '\0' || *path == '\0')
+            return *pattern == *path;
+        if (*pattern != *path)
+            return false;
+        pattern++;
+        path++;
+    }
+}
+
+enum srv_route_match srv_route_find(const char *method, const char *path,
+                                    const struct srv_route **route, const char **allow,
+                                    const char **arg)
+{
+    enum srv_route_match result = SRV_ROUTE_NO_PATH;
+    const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+
+    *route = NULL;
+    *allow = NULL;
+    *arg = NULL;
+    for (size_t i = 0; i < N_ROUTES; i++) {
+        const char *a;
+        if (!path_matches(routes[i].pattern, path, &a))
+            continue;
+        *allow = routes[i].allow;
+        *arg = a;
+        if (strcmp(routes[i].method, m) == 0) {
+            *route = &routes[i];
+            return SRV_ROUTE_FOUND;
+        }
+        result = SRV_ROUTE_NO_METHOD;
+    }
+    return result;
+}
+
+unsigned srv_dispatch(const struct srv_app *app, struct srv_request *req, json_t **out)
+{
+    const struct srv_route *route;
+    const char *allow, *arg;
+
+    *out = NULL;
+    switch (srv_route_find(req->method, req->path, &route, &allow, &arg)) {
+    case SRV_ROUTE_FOUND:
+        req->path_arg = arg;
+        return route->handler(app, req, out);
+    case SRV_ROUTE_NO_METHOD:
+        req->allow = allow;
+        /* The CORS preflight: the transport adds the Access-Control-* headers. */
+        if (strcmp(req->method, "OPTIONS") == 0)
+            return 204;
+        return srv_fail(req, out, 405, "method_not_allowed", NULL,
+                        "%s is not allowed on %s (allowed: %s)", req->method, req->path,
+                        allow);
+    case SRV_ROUTE_NO_PATH:
+    default:
+        return srv_fail(req, out, 404, "not_found", NULL, "no such endpoint: %s", req->path);
+    }
+}

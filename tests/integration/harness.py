@@ -1,0 +1,259 @@
+"""harness.py - start real sitrep programs and talk HTTP to them.
+
+Python 3 standard library only.  The programs come from the environment
+that tests/meson.build sets:
+
+    SITREP_INDEX_BIN   the sitrep-index executable
+    SITREP_SERVER_BIN  the sitrepd executable
+    SITREP_SOURCE_DIR  the source tree (for the gazetteer)
+
+Typical use:
+
+    idx = tempdir / "index"
+    build_index(idx, [fixture], config)
+    with Server(idx, config) as srv:
+        status, headers, body = srv.get("/v1/search", {"q": "shelling"})
+
+The server is started on 127.0.0.1 port 0; the port is read from the line
+"sitrepd: listening on http://127.0.0.1:PORT" it prints on stderr.  Every
+server started here is killed when the test process exits, whatever
+happens.
+"""
+
+import atexit
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+SKIP = 77  # meson's "skipped"
+
+LISTEN_RE = re.compile(r"^sitrepd: listening on http://127\.0\.0\.1:(\d+)$")
+
+_live = []  # servers to kill at exit
+
+
+@atexit.register
+def _kill_all():
+    for srv in list(_live):
+        srv.stop()
+
+
+def env_or_skip(name):
+    value = os.environ.get(name)
+    if not value or not os.path.exists(value):
+        print(f"{name} is not set or missing ({value!r}); skipping", file=sys.stderr)
+        sys.exit(SKIP)
+    return value
+
+
+def source_dir():
+    return os.environ.get(
+        "SITREP_SOURCE_DIR",
+        os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+
+def write_config(directory, cors_origins=("http://allowed.example",), extra=""):
+    """Writes a small sitrep.yaml into directory and returns its path.  The
+    gazetteer path is absolute: relative paths resolve against the file."""
+    gazetteer = os.path.join(source_dir(), "indexer", "gazetteer", "places.tsv")
+    origins = ", ".join(json.dumps(o) for o in cors_origins)
+    text = (
+        "index:\n"
+        f"  gazetteer: {json.dumps(gazetteer)}\n"
+        "server:\n"
+        "  threads: 2\n"
+        f"  cors_origins: [{origins}]\n"
+        f"{extra}"
+    )
+    path = os.path.join(directory, "sitrep.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def write_jsonl(path, articles):
+    with open(path, "w", encoding="utf-8") as f:
+        for a in articles:
+            f.write(json.dumps(a, ensure_ascii=False) + "\n")
+    return path
+
+
+def build_index(index_dir, paths, config=None, check=True):
+    """Runs sitrep-index --index DIR PATH...; returns the CompletedProcess.
+    With check, a non-zero exit fails loudly with the indexer's output."""
+    cmd = [env_or_skip("SITREP_INDEX_BIN")]
+    if config:
+        cmd += ["--config", str(config)]
+    cmd += ["--index", str(index_dir)] + [str(p) for p in paths]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, timeout=300)
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n"
+                           f"{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+class Response:
+    """status, headers (a dict with lower-case names), body (parsed JSON or
+    None), raw (bytes)."""
+
+    def __init__(self, status, headers, raw):
+        self.status = status
+        self.headers = headers
+        self.raw = raw
+        try:
+            self.body = json.loads(raw.decode("utf-8")) if raw else None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            self.body = None
+
+    def __iter__(self):  # status, headers, body = srv.get(...)
+        return iter((self.status, self.headers, self.body))
+
+    def __repr__(self):
+        return f"<Response {self.status} {self.raw[:300]!r}>"
+
+
+class Server:
+    def __init__(self, index_dir, config=None, args=()):
+        self.index_dir = str(index_dir)
+        self.config = config
+        self.args = list(args)
+        self.proc = None
+        self.port = None
+        self.lines = []
+        self._reader = None
+
+    # -- life cycle --------------------------------------------------------
+
+    def start(self, timeout=15):
+        cmd = [env_or_skip("SITREP_SERVER_BIN"), "--index", self.index_dir,
+               "--listen", "127.0.0.1:0"]
+        if self.config:
+            cmd += ["--config", str(self.config)]
+        cmd += self.args
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _live.append(self)
+        found = threading.Event()
+
+        def drain():
+            # Keep reading so the pipe never fills and blocks the server.
+            for raw in self.proc.stderr:
+                line = raw.decode("utf-8", "replace").rstrip("\n")
+                self.lines.append(line)
+                m = LISTEN_RE.match(line)
+                if m and self.port is None:
+                    self.port = int(m.group(1))
+                    found.set()
+            found.set()
+
+        self._reader = threading.Thread(target=drain, daemon=True)
+        self._reader.start()
+        if not found.wait(timeout) or self.port is None:
+            self.stop()
+            raise RuntimeError("sitrepd did not report its port:\n" + self.log())
+        return self
+
+    def stop(self, sig_timeout=10):
+        """SIGTERM, then SIGKILL if it does not exit; returns the exit code."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(sig_timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self._reader:
+            self._reader.join(5)
+        if self.proc.stderr:
+            self.proc.stderr.close()
+        if self in _live:
+            _live.remove(self)
+        return self.proc.returncode
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def log(self):
+        return "\n".join(self.lines)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- requests ----------------------------------------------------------
+
+    def request(self, method, path, params=None, headers=None, body=None, timeout=30):
+        """params: a dict (list values repeat the key) or a list of pairs."""
+        target = path
+        if params:
+            target += "?" + urllib.parse.urlencode(params, doseq=True)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, target, body=body, headers=headers or {})
+            resp = conn.getresponse()
+            raw = resp.read()
+            hdrs = {k.lower(): v for k, v in resp.getheaders()}
+            return Response(resp.status, hdrs, raw)
+        finally:
+            conn.close()
+
+    def get(self, path, params=None, headers=None):
+        return self.request("GET", path, params, headers)
+
+    def raw(self, data, timeout=10):
+        """Sends bytes as they are and returns everything the server sends
+        back until it closes the connection (or the timeout)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as s:
+            try:
+                s.sendall(data)
+            except OSError:
+                pass  # the server may answer and close before reading it all
+            chunks = []
+            try:
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+            except (socket.timeout, ConnectionResetError):
+                pass
+        return b"".join(chunks)
+
+    def raw_response(self, data, timeout=10):
+        """raw(), parsed into a Response (status 0 when nothing came back)."""
+        reply = self.raw(data, timeout)
+        head, _, body = reply.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        m = re.match(rb"HTTP/1\.[01] (\d{3})", lines[0] if lines else b"")
+        status = int(m.group(1)) if m else 0
+        hdrs = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(b":")
+            hdrs[k.decode("latin-1").strip().lower()] = v.decode("latin-1").strip()
+        return Response(status, hdrs, body)
+
+
+def tempdir(prefix="sitrep-test-"):
+    return tempfile.TemporaryDirectory(prefix=prefix)
+
+
+def wait_until(predicate, timeout=5.0, interval=0.05):
+    end = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() >= end:
+            return value
+        time.sleep(interval)

@@ -1,0 +1,272 @@
+/* test-params.c - search parameter parsing, table-driven: each query string
+ * either parses into the expected values or fails with the expected code and
+ * parameter.  No sockets, no index. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "params.h"
+#include "test.h"
+
+/* Splits "k=v&k2=v2" (no %-decoding: the transport did that) into p. */
+static void load_query(struct srv_params *p, const char *query)
+{
+    srv_params_init(p);
+    const char *s = query;
+    while (s && *s) {
+        const char *amp = strchr(s, '&');
+        size_t len = amp ? (size_t)(amp - s) : strlen(s);
+        const char *eq = memchr(s, '=', len);
+        if (eq)
+            REQUIRE(srv_params_add(p, s, (size_t)(eq - s), eq + 1, len - (size_t)(eq - s) - 1));
+        else
+            REQUIRE(srv_params_add(p, s, len, NULL, 0));
+        s = amp ? amp + 1 : NULL;
+    }
+}
+
+struct row {
+    const char *query;
+    /* failure: */
+    const char *code;
+    const char *param;
+    /* success (checked when code is NULL; NULL/0 fields are not checked
+     * unless marked): */
+    const char *q;
+    const char *from, *to;
+    const char *event_from, *event_to;
+    const char *sort; /* canonical name, or NULL: don't check */
+    unsigned limit, offset;
+    size_t n_place;
+    const char *place0, *place1;
+    size_t n_person;
+    const char *person0;
+};
+
+#define OK(qs, ...) {.query = qs, __VA_ARGS__}
+#define BAD(qs, c, p) {.query = qs, .code = c, .param = p}
+
+static const struct row rows[] = {
+    /* defaults */
+    OK("", .limit = 20, .offset = 0, .sort = "date_desc"),
+    OK("q=shelling", .q = "shelling", .sort = "relevance", .limit = 20),
+    OK("q=   ", .sort = "date_desc"),
+    /* multi-values: | and repeated, trimmed */
+    OK("place=Kharkiv|Kyiv", .n_place = 2, .place0 = "Kharkiv", .place1 = "Kyiv"),
+    OK("place=Kharkiv&place= Kyiv ", .n_place = 2, .place0 = "Kharkiv", .place1 = "Kyiv"),
+    OK("place=geonames:706483", .n_place = 1, .place0 = "geonames:706483"),
+    OK("person=Vladimir Putin", .n_person = 1, .person0 = "Vladimir Putin"),
+    BAD("place=Kharkiv||Kyiv", "invalid_parameter", "place"),
+    BAD("place=", "invalid_parameter", "place"),
+    BAD("person=|", "invalid_parameter", "person"),
+    /* dates */
+    OK("from=2022", .from = "20220101"),
+    OK("to=2022", .to = "20221231"),
+    OK("from=2022-02&to=2022-03-01", .from = "20220201", .to = "20220301"),
+    OK("to=2022-02", .to = "20220228"),
+    OK("to=2024-02", .to = "20240229"),
+    OK("from=2022-02-24", .from = "20220224"),
+    OK("from=2022-02-24T10:15:00Z", .from = "20220224"),
+    OK("from=2022-02-24T10:15:00.123+02:00", .from = "20220224"),
+    OK("to=2022-02-24T23:59", .to = "20220224"),
+    OK("event_from=2022-03&event_to=2022-03", .event_from = "20220301", .event_to = "20220331"),
+    BAD("from=2022-13-45", "invalid_parameter", "from"),
+    BAD("from=2022-02-30", "invalid_parameter", "from"),
+    BAD("to=2023-02-29", "invalid_parameter", "to"),
+    BAD("from=22-02-24", "invalid_parameter", "from"),
+    BAD("from=2022-2-4", "invalid_parameter", "from"),
+    BAD("from=yesterday", "invalid_parameter", "from"),
+    BAD("from=2022-02-24T25:00", "invalid_parameter", "from"),
+    BAD("from=2022-02-24Tjunk", "invalid_parameter", "from"),
+    BAD("from=2022-02-24 ", "invalid_parameter", "from"),
+    BAD("from=1500", "invalid_parameter", "from"),
+    BAD("from=", "invalid_parameter", "from"),
+    BAD("from=2022-03&to=2022-02", "conflicting_parameters", "to"),
+    BAD("event_from=2022-03&event_to=2022-02", "conflicting_parameters", "event_to"),
+    /* sort */
+    OK("sort=relevance", .sort = "relevance"),
+    OK("sort=date_desc&q=x", .sort = "date_desc"),
+    OK("sort=date_asc", .sort = "date_asc"),
+    OK("sort=DateDesc", .sort = "date_desc"),
+    OK("sort=DateAsc", .sort = "date_asc"),
+    OK("sort=HybridRel", .sort = "relevance"),
+    BAD("sort=sideways", "invalid_parameter", "sort"),
+    BAD("sort=", "invalid_parameter", "sort"),
+    /* limit and offset */
+    OK("limit=1", .limit = 1),
+    OK("limit=250", .limit = 250),
+    OK("limit=007", .limit = 7),
+    OK("limit=10&offset=9990", .limit = 10, .offset = 9990),
+    BAD("limit=0", "invalid_parameter", "limit"),
+    BAD("limit=251", "invalid_parameter", "limit"),
+    BAD("limit=-1", "invalid_parameter", "limit"),
+    BAD("limit=abc", "invalid_parameter", "limit"),
+    BAD("limit=1e3", "invalid_parameter", "limit"),
+    BAD("limit=+5", "invalid_parameter", "limit"),
+    BAD("limit= 5", "invalid_parameter", "limit"),
+    BAD("limit=99999999999999999999", "invalid_parameter", "limit"),
+    BAD("limit=4294967297", "invalid_parameter", "limit"),
+    BAD("limit=", "invalid_parameter", "limit"),
+    BAD("offset=-1", "invalid_parameter", "offset"),
+    BAD("offset=abc", "invalid_parameter", "offset"),
+    BAD("offset=9990&limit=11", "invalid_parameter", "offset"),
+    BAD("offset=4294967295", "invalid_parameter", "offset"),
+    BAD("limit=5&limit=6", "invalid_parameter", "limit"),
+    BAD("q=a&q=b", "invalid_parameter", "q"),
+    /* unknown, unsupported, malformed */
+    BAD("qq=shelling", "invalid_parameter", "qq"),
+    BAD("Q=shelling", "invalid_parameter", "Q"),
+    BAD("limit", "invalid_parameter", "limit"),
+    BAD("near=49.9,36.2,30km", "invalid_parameter", "near"),
+    BAD("q=\xff\xfe", "invalid_parameter", "q"),
+    BAD("place=Khar\xc3", "invalid_parameter", "place"),
+    /* the first error in arrival order is reported */
+    BAD("sort=x&limit=abc", "invalid_parameter", "sort"),
+};
+
+static void check_row(const struct row *r, const struct srv_limits *lim)
+{
+    struct srv_params in;
+    struct srv_search_params sp;
+    struct srv_param_error err;
+
+    load_query(&in, r->query);
+    bool ok = srv_search_params_parse(&in, lim, &sp, &err);
+    if (r->code) {
+        if (ok) {
+            fprintf(stderr, "query '%s': parsed, expected %s on %s\n", r->query, r->code,
+                    r->param);
+            test_failures++;
+            srv_search_params_free(&sp);
+        } else {
+            CHECK_STR(err.code, r->code);
+            CHECK_STR(err.param, r->param);
+            CHECK(err.status == 400);
+            CHECK(strncmp(err.message, r->param, strlen(r->param)) == 0 ||
+                  strstr(err.message, r->param) != NULL);
+        }
+        srv_params_free(&in);
+        return;
+    }
+    if (!ok) {
+        fprintf(stderr, "query '%s': failed: %s %s: %s\n", r->query, err.code, err.param,
+                err.message);
+        test_failures++;
+        srv_params_free(&in);
+        return;
+    }
+    if (r->q)
+        CHECK_STR(sp.q, r->q);
+    else if (strncmp(r->query, "q=", 2) == 0)
+        CHECK(sp.q == NULL);
+    if (r->from)
+        CHECK_STR(sp.from, r->from);
+    if (r->to)
+        CHECK_STR(sp.to, r->to);
+    if (r->event_from)
+        CHECK_STR(sp.event_from, r->event_from);
+    if (r->event_to)
+        CHECK_STR(sp.event_to, r->event_to);
+    if (r->sort)
+        CHECK_STR(srv_sort_name(sp.sort), r->sort);
+    if (r->limit)
+        CHECK(sp.limit == r->limit);
+    CHECK(sp.offset == r->offset);
+    if (r->n_place) {
+        CHECK(sp.place.n == r->n_place);
+        if (sp.place.n > 0 && r->place0)
+            CHECK_STR(sp.place.v[0], r->place0);
+        if (sp.place.n > 1 && r->place1)
+            CHECK_STR(sp.place.v[1], r->place1);
+    }
+    if (r->n_person) {
+        CHECK(sp.person.n == r->n_person);
+        if (sp.person.n > 0)
+            CHECK_STR(sp.person.v[0], r->person0);
+    }
+    srv_search_params_free(&sp);
+    srv_params_free(&in);
+}
+
+static void test_length_cap(const struct srv_limits *lim)
+{
+    struct srv_params in;
+    struct srv_search_params sp;
+    struct srv_param_error err;
+    char big[200];
+    memset(big, 'a', sizeof big);
+
+    srv_params_init(&in);
+    REQUIRE(srv_params_add(&in, "q", 1, big, lim->max_value_bytes));
+    CHECK(srv_search_params_parse(&in, lim, &sp, &err));
+    srv_search_params_free(&sp);
+    srv_params_free(&in);
+
+    REQUIRE(srv_params_add(&in, "q", 1, big, lim->max_value_bytes + 1));
+    CHECK(!srv_search_params_parse(&in, lim, &sp, &err));
+    CHECK_STR(err.param, "q");
+    CHECK_STR(err.code, "invalid_parameter");
+    srv_params_free(&in);
+
+    REQUIRE(srv_params_add(&in, "place", 5, big, lim->max_value_bytes + 1));
+    CHECK(!srv_search_params_parse(&in, lim, &sp, &err));
+    CHECK_STR(err.param, "place");
+    srv_params_free(&in);
+}
+
+static void test_page_size_below_default(void)
+{
+    struct srv_limits small = {100, 5, 10000};
+    struct srv_params in;
+    struct srv_search_params sp;
+    struct srv_param_error err;
+    srv_params_init(&in);
+    REQUIRE(srv_search_params_parse(&in, &small, &sp, &err));
+    CHECK(sp.limit == 5);
+    srv_search_params_free(&sp);
+}
+
+static void test_date_bounds(void)
+{
+    static const struct {
+        const char *in;
+        bool upper;
+        const char *want; /* NULL: rejected */
+    } dates[] = {
+        {"2022", false, "20220101"},     {"2022", true, "20221231"},
+        {"2022-02", false, "20220201"},  {"2022-02", true, "20220228"},
+        {"2000-02", true, "20000229"},   {"1900-02", true, "19000228"},
+        {"2022-12-31", true, "20221231"}, {"2022-02-24T00:00:00-05:00", true, "20220224"},
+        {"2022-02-24t10:00z", false, "20220224"},
+        {"2022-13", false, NULL},        {"2022-00-10", false, NULL},
+        {"2022-04-31", false, NULL},     {"20220224", false, NULL},
+        {"2022-02-24T10", false, NULL},  {"2022-02-24T10:15:61", false, NULL},
+        {"2201", false, NULL},           {"", false, NULL},
+    };
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+        char out[9] = "";
+        bool ok = srv_parse_date_bound(dates[i].in, dates[i].upper, out);
+        if (dates[i].want) {
+            if (!ok) {
+                fprintf(stderr, "date '%s': rejected\n", dates[i].in);
+                test_failures++;
+            } else {
+                CHECK_STR(out, dates[i].want);
+            }
+        } else if (ok) {
+            fprintf(stderr, "date '%s': accepted as %s\n", dates[i].in, out);
+            test_failures++;
+        }
+    }
+}
+
+int main(void)
+{
+    struct srv_limits lim = {100, 250, 10000};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        check_row(&rows[i], &lim);
+    test_length_cap(&lim);
+    test_page_size_below_default();
+    test_date_bounds();
+    CHECK_STR(srv_sort_name(SITREP_SORT_DATE_ASC), "date_asc");
+    return TEST_DONE();
+}
