@@ -294,7 +294,7 @@ sitrep_status sitrep_results_snippet(sitrep_results *r, const char *text, size_t
         std::string s;
         try {
             s = r->mset.snippet(std::string(text, len), length, sitrep_store::stemmer(),
-                                Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                                Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
                                     Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH,
                                 pre, post, "...");
         } catch (const Xapian::DatabaseModifiedError &) {

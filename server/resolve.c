@@ -12,7 +12,10 @@
  *   5. An admin-1 region or other named area beats populated places when it
  *      is the only one left ("Donbas").
  *   6. The most populous candidate wins when it has at least 10 times the
- *      population of the next (Aleppo, Syria over a village of the name).
+ *      population of the next (Aleppo, Syria over a village of the name),
+ *      or at least 3 times when it is the only candidate whose own name is
+ *      what was typed ("Odesa" is the Ukrainian city; Odessa, Texas, only
+ *      matches through an alternate spelling).
  *   7. Otherwise the name is ambiguous: the server answers 400
  *      ambiguous_entity listing the candidates, so the user picks an id.
  */
@@ -26,6 +29,16 @@
 #include "text.h"
 
 #define MAX_LOOKUP 32
+
+/* True when a and b are the same name up to case. */
+static bool same_name(const char *a, const char *b)
+{
+    char *fa = sitrep_text_fold(a, strlen(a)), *fb = sitrep_text_fold(b, strlen(b));
+    bool same = fa && fb && strcmp(fa, fb) == 0;
+    free(fa);
+    free(fb);
+    return same;
+}
 
 static bool is_area(const struct sitrep_place *p)
 {
@@ -141,6 +154,19 @@ enum srv_resolve_result srv_resolve_place(const sitrep_gazetteer *gz, const char
     if (first && second && first->population > 0 &&
         (long long)first->population >= 10LL * second->population)
         return choose(first, c);
+    if (first && second && first->population > 0 &&
+        (long long)first->population >= 3LL * second->population) {
+        size_t exact = 0;
+        bool first_exact = false;
+        for (size_t i = 0; i < k; i++) {
+            if (same_name(u[i]->name, value)) {
+                exact++;
+                first_exact = first_exact || u[i] == first;
+            }
+        }
+        if (exact == 1 && first_exact)
+            return choose(first, c);
+    }
     /* 7. */
     for (size_t i = 0; i < k && c->n_candidates < SRV_MAX_CANDIDATES; i++)
         c->candidates[c->n_candidates++] = u[i];
