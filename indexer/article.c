@@ -293,7 +293,7 @@ char *sitrep_article_to_record(const struct sitrep_article *a)
         json_object_set_new(o, "persons", record_persons(json_object_get(ents, "persons"))) ||
         json_object_set_new(o, "event_dates", record_dates(json_object_get(ents, "dates"))))
         goto out;
-    out = json_dumps(o, JSON_COMPACT);
+    out = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
 out:
     json_decref(o);
     return out;

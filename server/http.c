@@ -137,7 +137,9 @@ static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
     enum MHD_Result ret;
 
     if (body) {
-        text = json_dumps(body, JSON_COMPACT);
+        /* 12 significant digits keep coordinates and scores exact enough
+         * without binary noise (49.98081, not 49.980809999999998). */
+        text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
         json_decref(body);
         if (!text)
             status = 500;
