@@ -206,24 +206,6 @@ void sitrep_rd_error(struct sitrep_rd *rd, long line, const char *fmt, ...)
     rd->cb->on_error(rd->ctx, rd->name, line, reason);
 }
 
-/* Makes sure the window holds the start of the stream for sniffing: the
- * first SNIFF_BYTES of a file (one read(2) returns them), or whatever a pipe
- * has delivered first, so a slow producer is not waited for. */
-static void fill_sniff(struct sitrep_rd *rd)
-{
-    while (!rd->eof && !rd->failed && rd->len == 0) {
-        ssize_t n = read_some(rd, rd->in + rd->len, SITREP_RD_WINDOW - rd->len);
-        if (n < 0) {
-            rd->failed = true;
-            rd->err = errno ? errno : EIO;
-        } else if (n == 0) {
-            rd->eof = true;
-        } else {
-            rd->len += (size_t)n;
-        }
-    }
-}
-
 static bool is_space(int c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -321,7 +303,7 @@ sitrep_status sitrep_read_stream(FILE *f, const char *name, enum sitrep_format f
         st = SITREP_ERR_NOMEM;
         goto out;
     }
-    fill_sniff(&rd);
+    fill(&rd); /* the start of the stream, for sniffing */
     if (rd.failed && rd.len == 0)
         goto out;
     if (rd.len == 0) {
