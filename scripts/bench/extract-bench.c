@@ -6,7 +6,8 @@
  * sitrep_extract() over all of them on one thread (the gazetteer load is not
  * timed) and prints bytes, seconds, MB/s (10^6 bytes) and the counts of
  * places, persons and dates found.  --dump prints each result as one JSON
- * line instead, for inspection.
+ * line instead, in input order, for inspection and bulk evaluation; when an
+ * input object has a string "id", the result line carries it as "id" too.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ struct doc {
     char *text;
     size_t len;
     char *published;
+    char *id;
 };
 
 static double now(void)
@@ -46,11 +48,12 @@ static int load_docs(const char *path, struct doc **out, size_t *n)
     while ((got = getline(&line, &cap, f)) > 0) {
         json_error_t err;
         json_t *o = json_loadb(line, (size_t)got, 0, &err);
-        const char *text, *pub;
+        const char *text, *pub, *id;
         if (!o)
             continue;
         text = json_string_value(json_object_get(o, "text"));
         pub = json_string_value(json_object_get(o, "published"));
+        id = json_string_value(json_object_get(o, "id"));
         if (text) {
             if (nd == capd) {
                 struct doc *nv;
@@ -65,6 +68,7 @@ static int load_docs(const char *path, struct doc **out, size_t *n)
             docs[nd].len = json_string_length(json_object_get(o, "text"));
             docs[nd].text = malloc(docs[nd].len + 1);
             docs[nd].published = pub ? strdup(pub) : NULL;
+            docs[nd].id = id ? strdup(id) : NULL;
             if (!docs[nd].text) {
                 json_decref(o);
                 goto out;
@@ -120,7 +124,14 @@ int main(int argc, char **argv)
     if (dump) {
         for (size_t k = 0; k < ndocs; k++) {
             json_t *r = sitrep_extract(gz, docs[k].text, docs[k].len, docs[k].published);
-            char *s = r ? json_dumps(r, JSON_COMPACT) : NULL;
+            char *s;
+            if (!r) {
+                fprintf(stderr, "bench-extract: extraction failed on document %zu\n", k);
+                continue;
+            }
+            if (docs[k].id)
+                json_object_set_new(r, "id", json_string(docs[k].id));
+            s = json_dumps(r, JSON_COMPACT);
             if (s)
                 puts(s);
             free(s);
@@ -156,6 +167,7 @@ out:
     for (size_t k = 0; k < ndocs; k++) {
         free(docs[k].text);
         free(docs[k].published);
+        free(docs[k].id);
     }
     free(docs);
     free(err);
