@@ -51,6 +51,7 @@
 enum config_type {
     CONFIG_STRING,      /* char *, non-empty text */
     CONFIG_PATH,        /* char *, relative values resolve against the file's directory */
+    CONFIG_PATH_OPT,    /* a CONFIG_PATH that may be "", meaning none */
     CONFIG_UINT,        /* unsigned, decimal digits, within [min, max] */
     CONFIG_SIZE,        /* size_t, bytes or a number with a KiB/MiB/GiB suffix, in [min, max] */
     CONFIG_BOOL,        /* bool: true/false, yes/no, on/off */
@@ -80,6 +81,8 @@ struct config_row {
 
 #define ROW_PATH(n, f, def) \
     {.name = n, .type = CONFIG_PATH, .offset = FIELD(f, char *), .def_str = def}
+#define ROW_PATH_OPT(n, f, def) \
+    {.name = n, .type = CONFIG_PATH_OPT, .offset = FIELD(f, char *), .def_str = def}
 #define ROW_UINT(n, f, lo, hi, def) \
     {.name = n, .type = CONFIG_UINT, .offset = FIELD(f, unsigned), \
      .min = lo, .max = hi, .def_num = def}
@@ -103,6 +106,8 @@ struct config_row {
 static const struct config_row config_rows[] = {
     ROW_PATH("index.path", index_path, "var/index"),
     ROW_PATH("index.gazetteer", gazetteer_path, SITREP_DEFAULT_GAZETTEER),
+    ROW_PATH_OPT("index.gazetteer_supplement", gazetteer_supplement_path,
+                 SITREP_DEFAULT_GAZETTEER_SUPPLEMENT),
 
     ROW_LISTEN("server.listen", listen_host, listen_port, "127.0.0.1:8080"),
     ROW_UINT("server.threads", threads, 0, 1024, 0),
@@ -675,11 +680,14 @@ static bool load_string(struct load_ctx *ctx, const struct config_row *row, cons
 
     if (!s)
         goto out;
-    if (!*s) {
+    if (!*s && row->type != CONFIG_PATH_OPT) {
         fail_at(ctx, node, "%s: must not be empty", row->name);
         goto out;
     }
-    copy = row->type == CONFIG_PATH ? resolve_path(ctx->base_dir, s) : strdup(s);
+    /* "" stays "" (none); any other path resolves against the file. */
+    copy = (row->type == CONFIG_PATH || row->type == CONFIG_PATH_OPT) && *s
+               ? resolve_path(ctx->base_dir, s)
+               : strdup(s);
     if (!copy) {
         fail_at(ctx, node, "%s: out of memory", row->name);
         goto out;
@@ -1004,6 +1012,7 @@ static bool load_row(struct load_ctx *ctx, const struct config_row *row, const y
     switch (row->type) {
     case CONFIG_STRING:
     case CONFIG_PATH:
+    case CONFIG_PATH_OPT:
         return load_string(ctx, row, node);
     case CONFIG_UINT:
     case CONFIG_SIZE:
@@ -1081,6 +1090,7 @@ void sitrep_config_free(struct sitrep_config *cfg)
         switch (row->type) {
         case CONFIG_STRING:
         case CONFIG_PATH:
+        case CONFIG_PATH_OPT:
         case CONFIG_LISTEN:
             free(*(char **)field_at(cfg, row->offset));
             break;
@@ -1112,6 +1122,7 @@ bool sitrep_config_defaults(struct sitrep_config *cfg)
         switch (row->type) {
         case CONFIG_STRING:
         case CONFIG_PATH:
+        case CONFIG_PATH_OPT:
             if (!(*str = strdup(row->def_str)))
                 goto out;
             break;
@@ -1166,6 +1177,7 @@ static bool config_copy(struct sitrep_config *dst, const struct sitrep_config *s
         switch (row->type) {
         case CONFIG_STRING:
         case CONFIG_PATH:
+        case CONFIG_PATH_OPT:
         case CONFIG_LISTEN: {
             const char *from = *(char **)field_at(s, row->offset);
             char **to = field_at(dst, row->offset);

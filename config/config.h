@@ -29,6 +29,9 @@ struct sitrep_config {
     /* index: */
     char *index_path;     /* index.path, "var/index" */
     char *gazetteer_path; /* index.gazetteer, SITREP_DEFAULT_GAZETTEER */
+    char *gazetteer_supplement_path; /* index.gazetteer_supplement, the curated YAML of
+                                        places and person aliases,
+                                        SITREP_DEFAULT_GAZETTEER_SUPPLEMENT; "" = none */
     /* server: */
     char *listen_host;    /* server.listen host part, "127.0.0.1"; "" = every address */
     unsigned listen_port; /* server.listen port part, 8080; 0 = any free port */

@@ -143,6 +143,8 @@ static bool admin_place(const struct ex_doc *d, size_t i)
     return false;
 }
 
+static bool capital(const struct ex_doc *d, size_t i);
+
 static bool claim(struct ex_doc *d, size_t tok, size_t ntok)
 {
     for (size_t t = tok; t < tok + ntok; t++)
@@ -154,6 +156,59 @@ static bool tok_is(const struct ex_doc *d, size_t i, const char *w)
 {
     size_t n = strlen(w);
     return i < d->ntoks && d->toks[i].len == n && memcmp(d->text + d->toks[i].start, w, n) == 0;
+}
+
+/* Names and aliases of the gazetteer's supplement ("Zelenskyy", "Володимир
+ * Зеленський", "Hemedti"), found before every other pass so that no cue is
+ * needed and no place or bare-name rule takes them: the longest span of up
+ * to sitrep_gazetteer_max_person_words() words, starting and ending with a
+ * capitalised (or caseless) word, that the supplement knows.  A match inside
+ * a longer run of name words ("Zelenskyy" in "Olena Zelenskyy") is left to
+ * the other passes, so an alias does not cut someone else's name short. */
+bool ex_persons_known(struct ex_doc *d)
+{
+    size_t maxw = d->gz ? sitrep_gazetteer_max_person_words(d->gz) : 0;
+    bool ok = false;
+
+    if (maxw > MAX_NAME_WORDS + 2)
+        maxw = MAX_NAME_WORDS + 2;
+    for (size_t i = 0; maxw > 0 && i < d->ntoks; i++) {
+        size_t end = i + 1, ntok = 0;
+
+        if (!capital(d, i) || (d->toks[i].flags & TK_LONG) || d->toks[i].owner != EX_FREE)
+            continue;
+        if (ex_joined(d, i) && name_word(d, i - 1))
+            continue;
+        /* Common words, titles and the like start no name: no probe. */
+        if (ex_lex_flags(d, i) & (LX_STOP | LX_ORG | LX_TITLE | LX_HONORIFIC | LX_DEMONYM |
+                                  LX_SPEECH_AFTER | LX_SPEECH_BEFORE | LX_LOCATIVE | LX_GEO))
+            continue;
+        if (!sitrep_gazetteer_person_may_start(d->gz, d->text + d->toks[i].start,
+                                               d->toks[i].len))
+            continue;
+        /* The joined tokens a name of maxw words could span: particles
+         * ("al-Assad") make a token more but not a word. */
+        while (end < d->ntoks && end - i < 2 * maxw && ex_joined(d, end))
+            end++;
+        for (size_t e = end; e > i && ntok == 0; e--) {
+            size_t start = d->toks[i].start;
+            size_t stop = d->toks[e - 1].start + d->toks[e - 1].len;
+            if (!capital(d, e - 1) || (d->toks[e - 1].flags & TK_LONG))
+                continue;
+            if (e < d->ntoks && ex_joined(d, e) && name_word(d, e))
+                continue;
+            if (sitrep_gazetteer_person(d->gz, d->text + start, stop - start))
+                ntok = e - i;
+        }
+        if (ntok == 0)
+            continue;
+        if (!claim(d, i, ntok))
+            goto out;
+        i += ntok - 1;
+    }
+    ok = true;
+out:
+    return ok;
 }
 
 /* Title words chained before a name: "Ukrainian Foreign Minister", "U.S.

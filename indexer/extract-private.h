@@ -123,6 +123,7 @@ bool ex_add_person_mention(struct ex_doc *d, uint32_t tok, uint32_t ntok, bool f
 
 /* The passes, in the order sitrep_extract() runs them; each returns false
  * only when out of memory. */
+bool ex_persons_known(struct ex_doc *d);   /* names and aliases of the supplement */
 bool ex_persons_titled(struct ex_doc *d);  /* after titles and honorifics */
 bool ex_persons_speech(struct ex_doc *d);  /* "X said", "according to X" */
 bool ex_places(struct ex_doc *d);          /* gazetteer spans, resolved */

@@ -1497,14 +1497,25 @@ static json_t *surname_json(const struct ex_doc *d, const struct ex_person_menti
                        d->toks[m->tok + m->ntok - 1].start + d->toks[m->tok + m->ntok - 1].len);
 }
 
+/* The supplement's person whose name or alias is the canonical name m, or
+ * NULL.  Only the fullest name is asked: a shorter variant clustered into it
+ * could be someone else's alias. */
+static const struct sitrep_person *known_person(const struct ex_doc *d,
+                                                const struct ex_person_mention *m)
+{
+    size_t start = d->toks[m->tok].start;
+    size_t end = d->toks[m->tok + m->ntok - 1].start + d->toks[m->tok + m->ntok - 1].len;
+    return d->gz ? sitrep_gazetteer_person(d->gz, d->text + start, end - start) : NULL;
+}
+
 static json_t *persons_json(const struct ex_doc *d)
 {
-    json_t *arr = json_array();
+    json_t *arr = json_array(), *byid = json_object();
     json_t **objs = NULL;
     char *name = NULL, *slug = NULL, *id = NULL;
     bool ok = false;
 
-    if (!arr)
+    if (!arr || !byid)
         goto out;
     if (d->npersons > 0) {
         objs = calloc(d->npersons, sizeof *objs);
@@ -1520,22 +1531,33 @@ static json_t *persons_json(const struct ex_doc *d)
             const struct ex_person_mention canon = {d->persons[m->person].tok,
                                                     d->persons[m->person].ntok, 0, true};
             const struct ex_person_mention *c = &canon;
-            json_t *surname = surname_json(d, c);
-            name = person_name(d, c);
-            slug = name ? sitrep_text_slug(name) : NULL;
-            id = slug ? malloc(strlen(slug) + 8) : NULL;
+            const struct sitrep_person *known = known_person(d, c);
+            json_t *surname = known ? json_string(known->surname) : surname_json(d, c);
+            name = known ? strdup(known->name) : person_name(d, c);
+            slug = name && !known ? sitrep_text_slug(name) : NULL;
+            id = known ? strdup(known->id) : slug ? malloc(strlen(slug) + 8) : NULL;
             if (!id || !surname || !sitrep_utf8_valid(name, strlen(name), NULL)) {
                 json_decref(surname);
                 goto out;
             }
-            memcpy(id, "person:", 7);
-            memcpy(id + 7, slug, strlen(slug) + 1);
-            objs[m->person] = json_pack("{s:s,s:s,s:o,s:[]}", "id", id, "name", name, "surname",
-                                        surname, "mentions");
+            if (!known) {
+                memcpy(id, "person:", 7);
+                memcpy(id + 7, slug, strlen(slug) + 1);
+            }
+            /* Two spellings the supplement knows as one person ("Zelensky",
+             * "Zelenskyy") are clustered apart but are one person here. */
+            objs[m->person] = json_incref(json_object_get(byid, id));
+            if (objs[m->person]) {
+                json_decref(surname);
+            } else {
+                objs[m->person] = json_pack("{s:s,s:s,s:o,s:[]}", "id", id, "name", name,
+                                            "surname", surname, "mentions");
+                if (!objs[m->person] || json_object_set(byid, id, objs[m->person]) != 0 ||
+                    json_array_append(arr, objs[m->person]) != 0)
+                    goto out;
+            }
             free(name), free(slug), free(id);
             name = slug = id = NULL;
-            if (!objs[m->person] || json_array_append(arr, objs[m->person]) != 0)
-                goto out;
         }
         if (!add_span(json_object_get(objs[m->person], "mentions"), d, m->tok, m->ntok))
             goto out;
@@ -1546,6 +1568,7 @@ out:
         for (size_t k = 0; k < d->npersons; k++)
             json_decref(objs[k]);
     free(objs);
+    json_decref(byid);
     free(name), free(slug), free(id);
     if (!ok) {
         json_decref(arr);
@@ -1604,7 +1627,7 @@ json_t *sitrep_extract(const sitrep_gazetteer *gz, const char *text, size_t len,
         goto out;
     if (!tokenise(&d))
         goto out;
-    if (!ex_persons_titled(&d) || !ex_persons_speech(&d) || !ex_places(&d) ||
+    if (!ex_persons_known(&d) || !ex_persons_titled(&d) || !ex_persons_speech(&d) || !ex_places(&d) ||
         !ex_persons_bare(&d) || !ex_persons_cluster(&d))
         goto out;
 

@@ -17,6 +17,12 @@
  * The name key is sitrep_text_fold() followed, in the same buffer, by the
  * cheap normalisations gazetteer.h lists; none of them lengthens a string, so
  * the key never outgrows the folded text.
+ *
+ * The YAML supplement (gazetteer-yaml.c parses it, the gz_add_* functions at
+ * the end of this file apply it) comes after the file: its places grow the
+ * arrays and tables (rehashing them), its strings are separate allocations,
+ * and its names live in a second buffer whose offsets carry GZ_EXTRA.  Its
+ * persons get their own name table over the same keys.
  */
 #include "gazetteer.h"
 
@@ -30,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gazetteer-private.h"
 #include "text.h"
 
 /* Larger files are refused rather than read: ours is under 25 MB. */
@@ -38,6 +45,10 @@
 #define GZ_MAX_NAME_BYTES 1024
 #define GZ_FIELDS 10
 #define GZ_NONE UINT32_MAX
+/* Name offsets with this bit set point into extra, not buf: names added by
+ * the YAML supplement after the file was split.  buf is at most
+ * GZ_MAX_FILE_SIZE (1 GiB), so the bit is free. */
+#define GZ_EXTRA ((uint32_t)1 << 31)
 
 struct name_slot {
     uint64_t hash;     /* hash of the name key */
@@ -55,6 +66,26 @@ struct sitrep_gazetteer {
     size_t ids_mask;
     uint32_t countries[26 * 26]; /* place index by ISO2, or GZ_NONE */
     size_t max_name_words;
+    size_t names_used, places_cap;
+    /* What the YAML supplement (gazetteer-yaml.c) adds after loading: its
+     * names go into extra (addressed by GZ_EXTRA offsets, since extra moves
+     * when it grows); every other string it adds is one allocation listed in
+     * owned. */
+    char *extra;
+    size_t extra_len, extra_cap;
+    char **owned;
+    size_t n_owned, cap_owned;
+    /* Persons of the supplement and a name table over their names and
+     * aliases (name_slot.place is then a person index). */
+    struct sitrep_person *persons;
+    size_t n_persons, cap_persons;
+    struct name_slot *pnames; /* NULL until the first person */
+    size_t pnames_mask, pnames_used;
+    size_t max_person_words;
+    /* Hashes of the first words of person name keys (0 = empty slot), so
+     * that text words no person name starts with cost one probe. */
+    uint64_t *pfirst;
+    size_t pfirst_mask, pfirst_used;
 };
 
 /* Latin letters with diacritics (and a few ligatures and stroked letters) to
@@ -227,10 +258,16 @@ static size_t count_words(const char *key)
     return words;
 }
 
-/* True when the name at gz->buf + off has this key. */
+/* The NUL-terminated name at a name offset. */
+static const char *name_at(const sitrep_gazetteer *gz, uint32_t off)
+{
+    return (off & GZ_EXTRA) ? gz->extra + (off & ~GZ_EXTRA) : gz->buf + off;
+}
+
+/* True when the name at offset off has this key. */
 static bool name_has_key(const sitrep_gazetteer *gz, uint32_t off, const char *key, size_t key_len)
 {
-    const char *name = gz->buf + off;
+    const char *name = name_at(gz, off);
     size_t other_len = 0;
     char *other = name_key(name, strlen(name), &other_len);
     bool same = other && other_len == key_len && memcmp(other, key, key_len) == 0;
@@ -397,6 +434,13 @@ void sitrep_gazetteer_destroy(sitrep_gazetteer *gz)
     free(gz->places);
     free(gz->names);
     free(gz->ids);
+    free(gz->extra);
+    for (size_t i = 0; i < gz->n_owned; i++)
+        free(gz->owned[i]);
+    free(gz->owned);
+    free(gz->persons);
+    free(gz->pnames);
+    free(gz->pfirst);
     free(gz);
 }
 
@@ -542,7 +586,7 @@ static bool parse_population(const char *s, long *out)
 static sitrep_status add_name(sitrep_gazetteer *gz, uint32_t place, uint32_t off)
 {
     sitrep_status status = SITREP_OK;
-    const char *name = gz->buf + off;
+    const char *name = name_at(gz, off);
     size_t key_len = 0, len = strlen(name);
     char *key;
     uint64_t h;
@@ -570,6 +614,7 @@ static sitrep_status add_name(sitrep_gazetteer *gz, uint32_t place, uint32_t off
     gz->names[i].hash = h;
     gz->names[i].place = place;
     gz->names[i].name_off = off;
+    gz->names_used++;
 done:
     free(key);
 out:
@@ -657,6 +702,7 @@ sitrep_status sitrep_gazetteer_load(const char *path, sitrep_gazetteer **out, ch
     }
     n_names += 2 * lines;
     gz->places = calloc(lines, sizeof *gz->places);
+    gz->places_cap = lines;
     gz->names_mask = table_size_for(n_names) - 1;
     gz->names = malloc((gz->names_mask + 1) * sizeof *gz->names);
     gz->ids_mask = table_size_for(lines) - 1;
@@ -772,4 +818,513 @@ sitrep_status sitrep_gazetteer_load(const char *path, sitrep_gazetteer **out, ch
 out:
     sitrep_gazetteer_destroy(gz);
     return status;
+}
+
+/* ---- additions from the YAML supplement (gazetteer-private.h) ---- */
+
+/* A copy of s the gazetteer owns and frees; NULL when out of memory. */
+static const char *own(sitrep_gazetteer *gz, const char *s)
+{
+    char *copy = NULL;
+
+    if (gz->n_owned == gz->cap_owned) {
+        size_t cap = gz->cap_owned ? gz->cap_owned * 2 : 64;
+        char **n = realloc(gz->owned, cap * sizeof *n);
+        if (!n)
+            goto out;
+        gz->owned = n;
+        gz->cap_owned = cap;
+    }
+    copy = strdup(s);
+    if (copy)
+        gz->owned[gz->n_owned++] = copy;
+out:
+    return copy;
+}
+
+/* Copies name into extra; returns its GZ_EXTRA offset, or GZ_NONE when out
+ * of memory or when extra would outgrow the offset bits. */
+static uint32_t extra_name(sitrep_gazetteer *gz, const char *name)
+{
+    size_t len = strlen(name) + 1;
+    uint32_t off = GZ_NONE;
+
+    if (gz->extra_cap - gz->extra_len < len) {
+        size_t cap = gz->extra_cap ? gz->extra_cap : 4096;
+        char *n;
+        while (cap - gz->extra_len < len)
+            cap *= 2;
+        if (cap >= GZ_EXTRA)
+            goto out;
+        n = realloc(gz->extra, cap);
+        if (!n)
+            goto out;
+        gz->extra = n;
+        gz->extra_cap = cap;
+    }
+    memcpy(gz->extra + gz->extra_len, name, len);
+    off = (uint32_t)gz->extra_len | GZ_EXTRA;
+    gz->extra_len += len;
+out:
+    return off;
+}
+
+/* Makes room for more entries in a name table (one of names, pnames) by
+ * rehashing into a larger one when the load factor would pass 2/3. */
+static sitrep_status reserve_slots(struct name_slot **table, size_t *mask, size_t used,
+                                   size_t more)
+{
+    size_t size = table_size_for(used + more);
+    struct name_slot *n;
+
+    if (*table && *mask + 1 >= size)
+        return SITREP_OK;
+    n = malloc(size * sizeof *n);
+    if (!n)
+        return SITREP_ERR_NOMEM;
+    for (size_t i = 0; i < size; i++)
+        n[i].place = GZ_NONE;
+    if (*table) {
+        for (size_t i = 0; i <= *mask; i++) {
+            size_t k;
+            if ((*table)[i].place == GZ_NONE)
+                continue;
+            for (k = (*table)[i].hash & (size - 1); n[k].place != GZ_NONE; k = (k + 1) & (size - 1))
+                ;
+            n[k] = (*table)[i];
+        }
+    }
+    free(*table);
+    *table = n;
+    *mask = size - 1;
+    return SITREP_OK;
+}
+
+/* Room for one more place: the array, the id table and n_names names. */
+static sitrep_status reserve_place(sitrep_gazetteer *gz, size_t n_names)
+{
+    size_t ids_size = table_size_for(gz->n_places + 1);
+
+    if (gz->n_places == gz->places_cap) {
+        size_t cap = gz->places_cap ? gz->places_cap + gz->places_cap / 8 + 16 : 16;
+        struct sitrep_place *n = realloc(gz->places, cap * sizeof *n);
+        if (!n)
+            return SITREP_ERR_NOMEM;
+        gz->places = n;
+        gz->places_cap = cap;
+    }
+    if (!gz->ids || gz->ids_mask + 1 < ids_size) {
+        uint32_t *n = malloc(ids_size * sizeof *n);
+        if (!n)
+            return SITREP_ERR_NOMEM;
+        memset(n, 0xFF, ids_size * sizeof *n);
+        for (size_t p = 0; p < gz->n_places; p++) {
+            const char *id = gz->places[p].id;
+            size_t k = hash_bytes(id, strlen(id)) & (ids_size - 1);
+            while (n[k] != GZ_NONE)
+                k = (k + 1) & (ids_size - 1);
+            n[k] = (uint32_t)p;
+        }
+        free(gz->ids);
+        gz->ids = n;
+        gz->ids_mask = ids_size - 1;
+    }
+    return reserve_slots(&gz->names, &gz->names_mask, gz->names_used, n_names);
+}
+
+/* Adds name as a name of place (an index), copying it. */
+static sitrep_status add_extra_name(sitrep_gazetteer *gz, uint32_t place, const char *name)
+{
+    uint32_t off;
+
+    if (reserve_slots(&gz->names, &gz->names_mask, gz->names_used, 1) != SITREP_OK)
+        return SITREP_ERR_NOMEM;
+    off = extra_name(gz, name);
+    if (off == GZ_NONE)
+        return SITREP_ERR_NOMEM;
+    return add_name(gz, place, off);
+}
+
+/* Writes a reason for an invalid entry. */
+__attribute__((format(printf, 3, 4))) static sitrep_status invalid(char *why, size_t why_len,
+                                                                  const char *fmt, ...)
+{
+    va_list ap;
+    if (why && why_len) {
+        va_start(ap, fmt);
+        vsnprintf(why, why_len, fmt, ap);
+        va_end(ap);
+    }
+    return SITREP_ERR_INVALID;
+}
+
+bool gz_valid_country(const char *iso2)
+{
+    return country_slot(iso2) >= 0;
+}
+
+/* True when the gazetteer knows at least one country (test files may not). */
+static bool knows_countries(const sitrep_gazetteer *gz)
+{
+    for (size_t i = 0; i < 26 * 26; i++)
+        if (gz->countries[i] != GZ_NONE)
+            return true;
+    return false;
+}
+
+sitrep_status gz_add_place_alias(sitrep_gazetteer *gz, const char *id, const char *alias)
+{
+    const struct sitrep_place *p = sitrep_gazetteer_get(gz, id);
+
+    if (!p)
+        return SITREP_ERR_INVALID;
+    if (strlen(alias) > GZ_MAX_NAME_BYTES)
+        return SITREP_ERR_INVALID;
+    return add_extra_name(gz, (uint32_t)(p - gz->places), alias);
+}
+
+sitrep_status gz_add_place(sitrep_gazetteer *gz, const struct gz_place_spec *s, char *why,
+                           size_t why_len)
+{
+    struct sitrep_place pl = {0};
+    const char *admin1 = "", *admin1_id = "";
+    char *slug = NULL, *id = NULL;
+    sitrep_status status;
+    uint32_t idx;
+
+    if (s->id) {
+        id = strdup(s->id);
+    } else {
+        slug = sitrep_text_slug(s->name);
+        if (slug && !*slug) {
+            status = invalid(why, why_len, "name \"%.80s\" gives an empty id: add an id", s->name);
+            goto out;
+        }
+        id = slug ? malloc(strlen(slug) + 8) : NULL;
+        if (id)
+            snprintf(id, strlen(slug) + 8, "sitrep:%s", slug);
+    }
+    if (!id) {
+        status = SITREP_ERR_NOMEM;
+        goto out;
+    }
+    if (!*id || strchr(id, ' ') || strchr(id, '\t')) {
+        status = invalid(why, why_len, "empty id or id with a space");
+        goto out;
+    }
+    if (sitrep_gazetteer_get(gz, id)) {
+        status = invalid(why, why_len,
+                         "a place with id %.80s exists already (to add names to it, give only "
+                         "id, name and aliases)",
+                         id);
+        goto out;
+    }
+    if (strlen(s->name) > GZ_MAX_NAME_BYTES) {
+        status = invalid(why, why_len, "name longer than %d bytes", GZ_MAX_NAME_BYTES);
+        goto out;
+    }
+    if (*s->country && !sitrep_gazetteer_country(gz, s->country) && knows_countries(gz) &&
+        s->kind != SITREP_PLACE_COUNTRY) {
+        status = invalid(why, why_len, "unknown country \"%.8s\"", s->country);
+        goto out;
+    }
+    if (s->admin1 && *s->admin1) {
+        const struct sitrep_place *c[32];
+        size_t n = sitrep_gazetteer_lookup_name(gz, s->admin1, strlen(s->admin1), c, 32);
+        const struct sitrep_place *found = NULL;
+        for (size_t k = 0; k < n && k < 32 && !found; k++)
+            if (c[k]->kind == SITREP_PLACE_ADMIN1 &&
+                country_slot(c[k]->country) == country_slot(s->country))
+                found = c[k];
+        if (!found) {
+            status = invalid(why, why_len, "no admin-1 region \"%.80s\" in country %.8s",
+                             s->admin1, s->country);
+            goto out;
+        }
+        admin1 = found->name;
+        admin1_id = found->id;
+    }
+    status = reserve_place(gz, 2 + s->n_aliases);
+    if (status != SITREP_OK)
+        goto out;
+    status = SITREP_ERR_NOMEM;
+    pl.kind = s->kind;
+    pl.lat = s->lat;
+    pl.lon = s->lon;
+    pl.population = s->population;
+    if (!(pl.id = own(gz, id)) || !(pl.name = own(gz, s->name)) ||
+        !(pl.country = own(gz, s->country)) || !(pl.admin1 = own(gz, admin1)) ||
+        !(pl.admin1_id = own(gz, admin1_id)))
+        goto out;
+    /* Country codes are kept in upper case, as in the file. */
+    for (char *c = (char *)pl.country; *c; c++)
+        if (*c >= 'a' && *c <= 'z')
+            *c = (char)(*c - 32);
+    idx = (uint32_t)gz->n_places;
+    gz->places[idx] = pl;
+    {
+        size_t k = hash_bytes(pl.id, strlen(pl.id)) & gz->ids_mask;
+        while (gz->ids[k] != GZ_NONE)
+            k = (k + 1) & gz->ids_mask;
+        gz->ids[k] = idx;
+    }
+    gz->n_places++;
+    if (pl.kind == SITREP_PLACE_COUNTRY && *pl.country) {
+        int c = country_slot(pl.country);
+        if (gz->countries[c] == GZ_NONE)
+            gz->countries[c] = idx;
+    }
+    status = add_extra_name(gz, idx, s->name);
+    for (size_t k = 0; status == SITREP_OK && k < s->n_aliases; k++) {
+        if (strlen(s->aliases[k]) > GZ_MAX_NAME_BYTES)
+            status = invalid(why, why_len, "alias longer than %d bytes", GZ_MAX_NAME_BYTES);
+        else
+            status = add_extra_name(gz, idx, s->aliases[k]);
+    }
+out:
+    free(slug);
+    free(id);
+    return status;
+}
+
+/* The person whose name or alias has this key, or GZ_NONE. */
+static uint32_t person_by_key(const sitrep_gazetteer *gz, const char *key, size_t key_len)
+{
+    uint64_t h;
+
+    if (!gz->pnames)
+        return GZ_NONE;
+    h = hash_bytes(key, key_len);
+    for (size_t i = h & gz->pnames_mask;; i = (i + 1) & gz->pnames_mask) {
+        const struct name_slot *slot = &gz->pnames[i];
+        if (slot->place == GZ_NONE)
+            return GZ_NONE;
+        if (slot->hash == h && name_has_key(gz, slot->name_off, key, key_len))
+            return slot->place;
+    }
+}
+
+/* The hash of the first word of a name key, never 0. */
+static uint64_t first_word_hash(const char *key)
+{
+    const char *sp = strchr(key, ' ');
+    return hash_bytes(key, sp ? (size_t)(sp - key) : strlen(key)) | 1;
+}
+
+static sitrep_status add_first_word(sitrep_gazetteer *gz, const char *key)
+{
+    uint64_t h = first_word_hash(key);
+    size_t k;
+
+    if (!gz->pfirst || (gz->pfirst_used + 1) * 3 > (gz->pfirst_mask + 1) * 2) {
+        size_t size = gz->pfirst ? (gz->pfirst_mask + 1) * 2 : 64;
+        uint64_t *n = calloc(size, sizeof *n);
+        if (!n)
+            return SITREP_ERR_NOMEM;
+        for (size_t i = 0; gz->pfirst && i <= gz->pfirst_mask; i++) {
+            if (!gz->pfirst[i])
+                continue;
+            for (k = gz->pfirst[i] & (size - 1); n[k]; k = (k + 1) & (size - 1))
+                ;
+            n[k] = gz->pfirst[i];
+        }
+        free(gz->pfirst);
+        gz->pfirst = n;
+        gz->pfirst_mask = size - 1;
+    }
+    for (k = h & gz->pfirst_mask; gz->pfirst[k]; k = (k + 1) & gz->pfirst_mask)
+        if (gz->pfirst[k] == h)
+            return SITREP_OK;
+    gz->pfirst[k] = h;
+    gz->pfirst_used++;
+    return SITREP_OK;
+}
+
+bool sitrep_gazetteer_person_may_start(const sitrep_gazetteer *gz, const char *word, size_t len)
+{
+    bool found = false;
+    size_t key_len = 0;
+    char *key = NULL;
+    uint64_t h;
+
+    if (!gz || !gz->pfirst || !word)
+        goto out;
+    key = name_key(word, len, &key_len);
+    if (!key || key_len == 0)
+        goto out;
+    h = first_word_hash(key);
+    for (size_t k = h & gz->pfirst_mask; gz->pfirst[k] && !found; k = (k + 1) & gz->pfirst_mask)
+        found = gz->pfirst[k] == h;
+out:
+    free(key);
+    return found;
+}
+
+/* Adds one name of person p; an error when it names another person. */
+static sitrep_status add_person_name(sitrep_gazetteer *gz, uint32_t p, const char *name, char *why,
+                                     size_t why_len)
+{
+    sitrep_status status = SITREP_OK;
+    size_t key_len = 0, words;
+    char *key = NULL;
+    uint32_t other, off;
+    uint64_t h;
+    size_t i;
+
+    if (strlen(name) > GZ_MAX_NAME_BYTES) {
+        status = invalid(why, why_len, "name longer than %d bytes", GZ_MAX_NAME_BYTES);
+        goto out;
+    }
+    key = name_key(name, strlen(name), &key_len);
+    if (!key) {
+        status = *name ? SITREP_ERR_NOMEM : invalid(why, why_len, "empty name");
+        goto out;
+    }
+    if (key_len == 0) {
+        status = invalid(why, why_len, "\"%.80s\" is no name", name);
+        goto out;
+    }
+    other = person_by_key(gz, key, key_len);
+    if (other == p)
+        goto out; /* a variant that keys the same */
+    if (other != GZ_NONE) {
+        status = invalid(why, why_len, "\"%.80s\" already names %.80s", name,
+                         gz->persons[other].name);
+        goto out;
+    }
+    status = reserve_slots(&gz->pnames, &gz->pnames_mask, gz->pnames_used, 1);
+    if (status != SITREP_OK)
+        goto out;
+    off = extra_name(gz, name);
+    if (off == GZ_NONE) {
+        status = SITREP_ERR_NOMEM;
+        goto out;
+    }
+    h = hash_bytes(key, key_len);
+    for (i = h & gz->pnames_mask; gz->pnames[i].place != GZ_NONE; i = (i + 1) & gz->pnames_mask)
+        ;
+    gz->pnames[i] = (struct name_slot){h, p, off};
+    gz->pnames_used++;
+    words = count_words(key);
+    if (words > gz->max_person_words)
+        gz->max_person_words = words;
+    status = add_first_word(gz, key);
+out:
+    free(key);
+    return status;
+}
+
+/* The surname of a name: its last word with the lower-case words before it
+ * ("al-Assad", "von der Leyen"); newly allocated. */
+static char *default_surname(const char *name)
+{
+    size_t len = strlen(name), end = len, start;
+
+    while (end > 0 && name[end - 1] == ' ')
+        end--;
+    start = end;
+    while (start > 0 && name[start - 1] != ' ')
+        start--;
+    for (;;) {
+        size_t s = start, e;
+        while (s > 0 && name[s - 1] == ' ')
+            s--;
+        e = s;
+        while (s > 0 && name[s - 1] != ' ')
+            s--;
+        if (e == s || !(name[s] >= 'a' && name[s] <= 'z'))
+            break;
+        start = s;
+    }
+    return strndup(name + start, end - start);
+}
+
+sitrep_status gz_add_person(sitrep_gazetteer *gz, const char *name, const char *surname,
+                            const char *const *aliases, size_t n_aliases, char *why,
+                            size_t why_len)
+{
+    sitrep_status status = SITREP_ERR_NOMEM;
+    struct sitrep_person person = {0};
+    char *slug = NULL, *id = NULL, *sur = NULL;
+    uint32_t p;
+
+    /* The id is the slug of the name key: "person:antonio-guterres" for
+     * "António Guterres", the id the extractor gives the name written
+     * without diacritics, as the press mostly writes it. */
+    {
+        size_t key_len = 0;
+        char *key = name_key(name, strlen(name), &key_len);
+        if (!key) {
+            status = *name && strlen(name) <= GZ_MAX_NAME_BYTES
+                         ? SITREP_ERR_NOMEM
+                         : invalid(why, why_len, "empty or over-long name");
+            goto out;
+        }
+        slug = sitrep_text_slug(key);
+        free(key);
+    }
+    if (!slug)
+        goto out;
+    if (!*slug) {
+        status = invalid(why, why_len, "\"%.80s\" is no name", name);
+        goto out;
+    }
+    id = malloc(strlen(slug) + 8);
+    sur = surname ? strdup(surname) : default_surname(name);
+    if (!id || !sur)
+        goto out;
+    snprintf(id, strlen(slug) + 8, "person:%s", slug);
+    if (gz->n_persons == gz->cap_persons) {
+        size_t cap = gz->cap_persons ? gz->cap_persons * 2 : 16;
+        struct sitrep_person *n = realloc(gz->persons, cap * sizeof *n);
+        if (!n)
+            goto out;
+        gz->persons = n;
+        gz->cap_persons = cap;
+    }
+    if (!(person.id = own(gz, id)) || !(person.name = own(gz, name)) ||
+        !(person.surname = own(gz, sur)))
+        goto out;
+    p = (uint32_t)gz->n_persons;
+    gz->persons[p] = person;
+    gz->n_persons++;
+    status = add_person_name(gz, p, name, why, why_len);
+    for (size_t k = 0; status == SITREP_OK && k < n_aliases; k++)
+        status = add_person_name(gz, p, aliases[k], why, why_len);
+out:
+    free(slug);
+    free(id);
+    free(sur);
+    return status;
+}
+
+const struct sitrep_person *sitrep_gazetteer_person(const sitrep_gazetteer *gz, const char *name,
+                                                    size_t len)
+{
+    const struct sitrep_person *found = NULL;
+    size_t key_len = 0;
+    char *key = NULL;
+    uint32_t p;
+
+    if (!gz || !name || !gz->pnames)
+        goto out;
+    key = name_key(name, len, &key_len);
+    if (!key || key_len == 0)
+        goto out;
+    p = person_by_key(gz, key, key_len);
+    if (p != GZ_NONE)
+        found = &gz->persons[p];
+out:
+    free(key);
+    return found;
+}
+
+size_t sitrep_gazetteer_max_person_words(const sitrep_gazetteer *gz)
+{
+    return gz ? gz->max_person_words : 0;
+}
+
+size_t sitrep_gazetteer_person_count(const sitrep_gazetteer *gz)
+{
+    return gz ? gz->n_persons : 0;
 }

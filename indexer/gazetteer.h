@@ -1,5 +1,5 @@
-/* gazetteer.h - places (GeoNames-derived) and, later, person aliases, loaded
- * once and then read by any number of threads.
+/* gazetteer.h - places (GeoNames-derived) and person aliases, loaded once and
+ * then read by any number of threads.
  *
  * Place ids are stable strings: "geonames:<geonameid>" for populated places;
  * the packages we derive the file from give no GeoNames ids for countries and
@@ -27,12 +27,19 @@
  *     ... best[0]->id is "geonames:706483" ...
  *     sitrep_gazetteer_destroy(gz);
  *
- * Thread safety: after sitrep_gazetteer_load() returns, the gazetteer is
- * immutable; every lookup may run concurrently.
+ * The curated YAML supplement (config/gazetteer.yaml, which users edit
+ * without rebuilding anything) adds places, names of existing places and
+ * persons with their aliases: sitrep_gazetteer_load_supplement() right after
+ * sitrep_gazetteer_load().
+ *
+ * Thread safety: after loading (the file, then the supplement) the
+ * gazetteer is immutable; every lookup may run concurrently.  Loading the
+ * supplement must finish before the first lookup: it may move the places.
  */
 #ifndef SITREP_GAZETTEER_H
 #define SITREP_GAZETTEER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sitrep.h"
@@ -60,6 +67,13 @@ struct sitrep_place {
                               their populated places: a ranking aid only */
 };
 
+/* A person of the supplement; strings owned by the gazetteer. */
+struct sitrep_person {
+    const char *id;      /* "person:" + slug of name, "person:volodymyr-zelensky" */
+    const char *name;    /* canonical name, "Volodymyr Zelensky" */
+    const char *surname; /* "Zelensky"; "al-Assad" (lower-case particles kept) */
+};
+
 /* Loads the gazetteer file at path.  On success *out is new and owned by the
  * caller; on failure *out is NULL and *errmsg (if not NULL) is a newly
  * allocated "path:line: reason" message the caller frees.  Errors:
@@ -68,6 +82,37 @@ struct sitrep_place {
  * indexer/gazetteer/README.md. */
 sitrep_status sitrep_gazetteer_load(const char *path, sitrep_gazetteer **out, char **errmsg);
 void sitrep_gazetteer_destroy(sitrep_gazetteer *gz);
+
+/* Adds the entries of the YAML supplement at path (format: the comments of
+ * config/gazetteer.yaml) to gz, which nothing may be reading yet.  On failure
+ * *errmsg (if not NULL) is a newly allocated "path:line:col: reason" message
+ * (1-based) the caller frees, or "path: reason" when no place in the file is
+ * to blame; the entries before the bad one stay added, so callers treat a
+ * failure as fatal.  Errors: SITREP_ERR_IO (cannot read), SITREP_ERR_INVALID
+ * (YAML syntax, an unknown key, a missing or bad value, a name two persons
+ * share, a new place whose id exists), SITREP_ERR_NOMEM.  Thread safety:
+ * none; call it before any lookup. */
+sitrep_status sitrep_gazetteer_load_supplement(sitrep_gazetteer *gz, const char *path,
+                                               char **errmsg);
+
+/* The supplement's person with this name or alias: name[0..len) (a span of
+ * text, not NUL-terminated) matched with the place-name rules above
+ * ("Zelenskyy", "ZELENSKIY", "Володимир Зеленський", "Antonio Guterres" for
+ * "António Guterres").  NULL when none, or for invalid or over-long input.
+ * The result is borrowed from gz. */
+const struct sitrep_person *sitrep_gazetteer_person(const sitrep_gazetteer *gz, const char *name,
+                                                    size_t len);
+
+/* False when no person name or alias starts with the word word[0..len): a
+ * cheap test (one hash probe) before trying longer spans of text with
+ * sitrep_gazetteer_person().  May be true for words that start no name. */
+bool sitrep_gazetteer_person_may_start(const sitrep_gazetteer *gz, const char *word, size_t len);
+
+/* The most words any person name or alias has (0 without persons). */
+size_t sitrep_gazetteer_max_person_words(const sitrep_gazetteer *gz);
+
+/* Number of persons loaded. */
+size_t sitrep_gazetteer_person_count(const sitrep_gazetteer *gz);
 
 /* The place with this id, or NULL. */
 const struct sitrep_place *sitrep_gazetteer_get(const sitrep_gazetteer *gz, const char *id);

@@ -111,6 +111,14 @@ static sitrep_gazetteer *load_gazetteer(const struct sitrep_config *cfg)
         free(err);
         return NULL;
     }
+    path = cfg->gazetteer_supplement_path ? cfg->gazetteer_supplement_path
+                                          : SITREP_DEFAULT_GAZETTEER_SUPPLEMENT;
+    if (*path && sitrep_gazetteer_load_supplement(gz, path, &err) != SITREP_OK) {
+        fprintf(stderr, "sitrep-index: gazetteer supplement: %s\n", err ? err : path);
+        free(err);
+        sitrep_gazetteer_destroy(gz);
+        return NULL;
+    }
     return gz;
 }
 

@@ -127,7 +127,8 @@ static unsigned add_place_filter(const struct srv_app *app, struct srv_request *
     return 0;
 }
 
-static unsigned add_person_filter(struct srv_request *req, struct search *s, const char *param,
+static unsigned add_person_filter(const struct srv_app *app, struct srv_request *req,
+                                  struct search *s, const char *param,
                                   const struct srv_list *values, bool exclude, json_t **out)
 {
     if (values->n == 0)
@@ -139,7 +140,7 @@ static unsigned add_person_filter(struct srv_request *req, struct search *s, con
 
     for (size_t i = 0; i < values->n; i++) {
         char *term, *canonical;
-        switch (srv_resolve_person(values->v[i], &term, &canonical)) {
+        switch (srv_resolve_person(app->gz, values->v[i], &term, &canonical)) {
         case SRV_RESOLVED:
             f->terms[f->n++] = term;
             if (json_array_append_new(echo, json_string(canonical))) {
@@ -249,7 +250,7 @@ static size_t resolve_in_text(void *ctx, enum sitrep_field field, const char *va
         }
     } else if (field == SITREP_FIELD_PERSON) {
         char *term, *canonical;
-        if (srv_resolve_person(value, &term, &canonical) == SRV_RESOLVED) {
+        if (srv_resolve_person(app->gz, value, &term, &canonical) == SRV_RESOLVED) {
             terms[n++] = term;
             free(canonical);
         }
@@ -358,8 +359,8 @@ unsigned srv_api_search(const struct srv_app *app, struct srv_request *req, json
     if ((status = add_place_filter(app, req, &s, "place", &s.sp.place, false, out)) ||
         (status = add_place_filter(app, req, &s, "exclude_place", &s.sp.exclude_place, true,
                                    out)) ||
-        (status = add_person_filter(req, &s, "person", &s.sp.person, false, out)) ||
-        (status = add_person_filter(req, &s, "exclude_person", &s.sp.exclude_person, true,
+        (status = add_person_filter(app, req, &s, "person", &s.sp.person, false, out)) ||
+        (status = add_person_filter(app, req, &s, "exclude_person", &s.sp.exclude_person, true,
                                     out)) ||
         (status = add_term_filter(req, &s, "source", SITREP_FIELD_SOURCE, &s.sp.source, out)) ||
         (status = add_term_filter(req, &s, "lang", SITREP_FIELD_LANG, &s.sp.lang, out)) ||

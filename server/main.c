@@ -138,6 +138,17 @@ int main(int argc, char **argv)
         gz = NULL;
     }
     free(gz_err);
+    gz_err = NULL;
+    /* The supplement is the user's own file: a mistake in it stops us, as a
+     * bad sitrep.yaml does, rather than silently losing their entries. */
+    const char *sup_path = cfg.gazetteer_supplement_path ? cfg.gazetteer_supplement_path
+                                                         : SITREP_DEFAULT_GAZETTEER_SUPPLEMENT;
+    if (gz && *sup_path && sitrep_gazetteer_load_supplement(gz, sup_path, &gz_err) != SITREP_OK) {
+        fprintf(stderr, "sitrepd: gazetteer supplement: %s\n", gz_err ? gz_err : sup_path);
+        free(gz_err);
+        rc = 2;
+        goto out;
+    }
 
     unsigned threads = cfg.threads;
     if (threads == 0) {

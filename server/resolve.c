@@ -181,15 +181,33 @@ static bool has_blank(const char *s)
     return false;
 }
 
-enum srv_resolve_result srv_resolve_person(const char *value, char **term, char **canonical)
+enum srv_resolve_result srv_resolve_person(const sitrep_gazetteer *gz, const char *value,
+                                           char **term, char **canonical)
 {
     enum srv_resolve_result r = SRV_NOMEM;
     bool is_id = strncmp(value, "person:", 7) == 0;
-    const char *name = is_id ? value + 7 : value;
+    const struct sitrep_person *known = is_id ? NULL
+                                              : sitrep_gazetteer_person(gz, value, strlen(value));
+    /* A name or alias of the supplement ("Zelenskyy") is that person's id,
+     * the one the indexer gave every spelling of it. */
+    const char *name = known ? known->id + 7 : is_id ? value + 7 : value;
     char *slug = sitrep_text_slug(name);
     char *id = NULL;
 
     *term = *canonical = NULL;
+    /* The surname itself ("Zelensky") keeps its meaning: everyone of that
+     * surname. */
+    if (known && !has_blank(value)) {
+        char *a = sitrep_text_slug(value), *b = sitrep_text_slug(known->surname);
+        if (!a || !b || strcmp(a, b) == 0)
+            known = NULL;
+        free(a);
+        free(b);
+        if (!known)
+            name = value;
+    }
+    if (known)
+        is_id = true;
     if (!slug)
         goto out;
     if (!*slug) {

@@ -10,7 +10,9 @@
  *
  * Person: "person:vladimir-putin" (an id) or "Vladimir Putin" (several
  * words) become the XPE term person:<slug>; a single word ("Putin") the
- * surname term XPS<slug>, which matches everyone with that surname.
+ * surname term XPS<slug>, which matches everyone with that surname.  A name
+ * or alias the gazetteer's supplement lists ("Zelenskyy") is that person's
+ * id instead.
  *
  * Pure functions over the immutable gazetteer; thread-safe.
  */
@@ -45,7 +47,10 @@ enum srv_resolve_result srv_resolve_place(const sitrep_gazetteer *gz, const char
                                           struct srv_place_choice *choice);
 
 /* Resolves a person value into a newly allocated term and canonical form
- * ("person:vladimir-putin" or the surname slug "putin"). */
-enum srv_resolve_result srv_resolve_person(const char *value, char **term, char **canonical);
+ * ("person:vladimir-putin" or the surname slug "putin").  A name or alias
+ * of a person in the gazetteer's supplement ("Zelenskyy", "Путин") becomes
+ * that person's id.  gz may be NULL. */
+enum srv_resolve_result srv_resolve_person(const sitrep_gazetteer *gz, const char *value,
+                                           char **term, char **canonical);
 
 #endif

@@ -96,6 +96,15 @@ class Samples(unittest.TestCase):
                 self.assertEqual(self.got(person=full), want)
                 if surname != "Assad":
                     self.assertEqual(self.got(person=surname), want)
+        # Spellings config/gazetteer.yaml lists resolve to the canonical id.
+        self.assertEqual(self.search(person="Zelenskyy")["query"]["person"],
+                         ["person:volodymyr-zelensky"])
+        # The canonical surname keeps meaning everyone of that surname.
+        self.assertEqual(self.search(person="Zelensky")["query"]["person"], ["zelensky"])
+        self.assertEqual(self.got(person="Zelenskyy"), self.got(person="Volodymyr Zelensky"))
+        self.assertEqual(self.got(person="Володимир Зеленський"),
+                         self.got(person="Volodymyr Zelensky"))
+        self.assertEqual(self.got(person="António Guterres"), self.got(person="Antonio Guterres"))
 
     def test_date_ranges(self):
         for frm, to in (("2022-02-24", "2022-03-05"), ("2022", "2022"), ("2023-05", "2023-06"),

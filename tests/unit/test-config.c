@@ -144,6 +144,7 @@ static void test_defaults(void)
     REQUIRE(sitrep_config_defaults(&cfg));
     CHECK_STR(cfg.index_path, "var/index");
     CHECK_STR(cfg.gazetteer_path, SITREP_DEFAULT_GAZETTEER);
+    CHECK_STR(cfg.gazetteer_supplement_path, SITREP_DEFAULT_GAZETTEER_SUPPLEMENT);
     CHECK_STR(cfg.listen_host, "127.0.0.1");
     CHECK(cfg.listen_port == 8080);
     CHECK(cfg.threads == 0);
@@ -172,6 +173,7 @@ static void test_shipped_file(void)
     static const char *const keys[] = {
         "index.path",
         "index.gazetteer",
+        "index.gazetteer_supplement",
         "server.listen",
         "server.threads",
         "server.search_requires_key",
@@ -214,6 +216,11 @@ static void test_shipped_file(void)
      * through a symlink, which realpath() took out above. */
     if (!strcmp(root, SITREP_SOURCE_DIR))
         CHECK_STR(cfg.gazetteer_path, SITREP_DEFAULT_GAZETTEER);
+    free(want);
+    want = join(root, "config/gazetteer.yaml");
+    CHECK_STR(cfg.gazetteer_supplement_path, want);
+    if (!strcmp(root, SITREP_SOURCE_DIR))
+        CHECK_STR(cfg.gazetteer_supplement_path, SITREP_DEFAULT_GAZETTEER_SUPPLEMENT);
     free(want);
 
     /* Every key is written out, not left to its default. */
@@ -282,6 +289,7 @@ static void test_full_file(struct fixture *fx)
                    "index:\n"
                    "  path: /srv/sitrep/index\n"
                    "  gazetteer: /srv/sitrep/places.tsv\n"
+                   "  gazetteer_supplement: /srv/sitrep/gazetteer.yaml\n"
                    "server:\n"
                    "  listen: \"[::1]:9090\"\n"
                    "  threads: 8\n"
@@ -314,6 +322,7 @@ static void test_full_file(struct fixture *fx)
     }
     CHECK_STR(cfg.index_path, "/srv/sitrep/index");
     CHECK_STR(cfg.gazetteer_path, "/srv/sitrep/places.tsv");
+    CHECK_STR(cfg.gazetteer_supplement_path, "/srv/sitrep/gazetteer.yaml");
     CHECK_STR(cfg.listen_host, "::1");
     CHECK(cfg.listen_port == 9090);
     CHECK(cfg.threads == 8);
@@ -722,6 +731,28 @@ static void test_relative_paths(struct fixture *fx)
         CHECK_STR(cfg.index_path, want);
         sitrep_config_free(&cfg);
         REQUIRE(chdir(cwd) == 0);
+    }
+
+    /* The gazetteer supplement resolves the same way; "" means none. */
+    {
+        const char *path = write_file(fx, "sub/conf.yaml",
+                                      "index:\n  gazetteer_supplement: ../my-gazetteer.yaml\n");
+        snprintf(want, sizeof want, "%s/my-gazetteer.yaml", fx->dir);
+        REQUIRE(sitrep_config_defaults(&cfg));
+        CHECK(sitrep_config_load(&cfg, path, err, sizeof err));
+        CHECK_STR(cfg.gazetteer_supplement_path, want);
+        sitrep_config_free(&cfg);
+        path = write_file(fx, "sub/conf.yaml", "index:\n  gazetteer_supplement: \"\"\n");
+        REQUIRE(sitrep_config_defaults(&cfg));
+        CHECK(sitrep_config_load(&cfg, path, err, sizeof err));
+        CHECK_STR(cfg.gazetteer_supplement_path, "");
+        sitrep_config_free(&cfg);
+        /* Other paths still may not be empty. */
+        path = write_file(fx, "sub/conf.yaml", "index:\n  gazetteer: \"\"\n");
+        REQUIRE(sitrep_config_defaults(&cfg));
+        CHECK(!sitrep_config_load(&cfg, path, err, sizeof err));
+        CHECK(strstr(err, ":2:14: index.gazetteer: must not be empty") != NULL);
+        sitrep_config_free(&cfg);
     }
 }
 
