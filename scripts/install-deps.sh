@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   gcc g++ pkg-config meson ninja-build
   libxapian-dev libmicrohttpd-dev libjansson-dev libyaml-dev
-  python3 curl ca-certificates
+  python3 curl ca-certificates valgrind
 )
 
 missing=()

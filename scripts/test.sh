@@ -1,34 +1,87 @@
 #!/usr/bin/env bash
-# Runs every test suite: installs what is missing, builds, runs the unit and
-# integration tests, and ends with the line "N passed, N failed".  Exits
-# non-zero when anything failed or nothing ran.
+# Runs every test suite: installs what is missing, builds, and runs three
+# passes, then ends with the line "N passed, N failed" counting all of them.
+# Exits non-zero when anything failed or nothing ran.
+#
+#   plain     every suite in ./build
+#   valgrind  the unit tests in ./build under memcheck (tests/meson.build,
+#             setup 'valgrind'; the integration tests are too slow there)
+#   asan      every suite in ./build-asan, built with ASan+UBSan; the setup
+#             'asan' makes any sanitizer report (leaks included) fatal
+#
+# Failed tests are named with their pass ("asan:test_http").  Arguments go
+# to every `meson test` run.  SITREP_TEST_PASSES="plain asan" picks passes;
+# SITREP_BUILD_DIR and SITREP_ASAN_BUILD_DIR move the build directories.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 builddir=${SITREP_BUILD_DIR:-build}
+asandir=${SITREP_ASAN_BUILD_DIR:-build-asan}
+passes=${SITREP_TEST_PASSES:-plain valgrind asan}
 scripts/install-deps.sh || exit 1
 if ! SITREP_BUILD_DIR="$builddir" scripts/build.sh; then
   echo "0 passed, 1 failed"
   exit 1
 fi
-meson test -C "$builddir" --print-errorlogs --num-processes 2 "$@"
-python3 - "$builddir/meson-logs/testlog.json" <<'PY'
+
+# Each pass leaves LABEL=TESTLOG (or LABEL=!what failed) for the summary.
+results=()
+run_pass() { # label builddir testlog meson-test-args...
+  local label=$1 dir=$2 log=$3
+  shift 3
+  echo "== $label: meson test -C $dir $*" >&2
+  rm -f "$dir/meson-logs/$log"
+  meson test -C "$dir" --print-errorlogs --num-processes 2 "$@"
+  local rc=$?
+  if [ -f "$dir/meson-logs/$log" ]; then
+    results+=("$label=$dir/meson-logs/$log")
+  elif [ $rc -ne 0 ]; then
+    results+=("$label=!meson-test")
+  fi
+}
+
+for pass in $passes; do
+  case $pass in
+  plain)
+    run_pass plain "$builddir" testlog.json "$@" ;;
+  valgrind)
+    run_pass valgrind "$builddir" testlog-valgrind.json --setup valgrind --suite unit "$@" ;;
+  asan)
+    setup_log=${TMPDIR:-/tmp}/sitrep-meson-setup-asan.log
+    if { [ -f "$asandir/build.ninja" ] || meson setup "$asandir" -Dbuildtype=debug \
+           -Db_sanitize=address,undefined -Db_lundef=false >"$setup_log" 2>&1 ||
+           { cat "$setup_log" >&2; false; }; } &&
+       SITREP_BUILD_DIR="$asandir" scripts/build.sh; then
+      run_pass asan "$asandir" testlog-asan.json --setup asan "$@"
+    else
+      results+=("asan=!build")
+    fi ;;
+  *)
+    echo "test.sh: unknown pass '$pass'" >&2
+    results+=("$pass=!unknown-pass") ;;
+  esac
+done
+
+python3 - "${results[@]}" <<'PY'
 import json, sys
 passed = failed = skipped = 0
 names = []
-try:
-    lines = open(sys.argv[1]).read().splitlines()
-except OSError:
-    lines = []
-for line in lines:
-    t = json.loads(line)
-    r = t.get("result")
-    if r in ("OK", "EXPECTEDFAIL"):
-        passed += 1
-    elif r == "SKIP":
-        skipped += 1
-    else:
+for arg in sys.argv[1:]:
+    label, _, log = arg.partition("=")
+    prefix = "" if label == "plain" else label + ":"
+    if log.startswith("!"):  # the pass could not run at all
         failed += 1
-        names.append(t.get("name"))
+        names.append(prefix + log[1:])
+        continue
+    for line in open(log).read().splitlines():
+        t = json.loads(line)
+        r = t.get("result")
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+            names.append(prefix + t.get("name", "?").rsplit(" / ", 1)[-1])
 if names:
     print("failed: " + ", ".join(names))
 if passed + failed == 0:

@@ -18,6 +18,12 @@ The server is started on 127.0.0.1 port 0; the port is read from the line
 "sitrepd: listening on http://127.0.0.1:PORT" it prints on stderr.  Every
 server started here is killed when the test process exits, whatever
 happens.
+
+Sanitizer builds (scripts/test.sh runs every suite once more in build-asan):
+stop() and build_index() fail loudly when the program printed an
+AddressSanitizer, LeakSanitizer or UndefinedBehaviorSanitizer report, and
+stop() also when sitrepd did not exit 0 on SIGTERM, so a leak found at exit
+fails the test that started the program.
 """
 
 import atexit
@@ -39,11 +45,33 @@ LISTEN_RE = re.compile(r"^sitrepd: listening on http://127\.0\.0\.1:(\d+)$")
 
 _live = []  # servers to kill at exit
 
+# The first line of a sanitizer report: "==PID==ERROR: AddressSanitizer: ..."
+# (LeakSanitizer too) and UBSan's "FILE:LINE:COL: runtime error: ...".
+SANITIZER_RE = re.compile(
+    r"^==\d+==ERROR: \w+Sanitizer|^\S+:\d+:\d+: runtime error: |^SUMMARY: \w+Sanitizer",
+    re.MULTILINE)
+
+
+def sanitizer_report(text):
+    """The sanitizer report lines in a program's output ("" when none)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return "\n".join(m.group(0) for m in SANITIZER_RE.finditer(text or ""))
+
 
 @atexit.register
 def _kill_all():
+    failed = False
     for srv in list(_live):
-        srv.stop()
+        try:
+            srv.stop()
+        except AssertionError as e:  # a report at exit still fails the test
+            print(e, file=sys.stderr)
+            failed = True
+    if failed:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(1)
 
 
 def env_or_skip(name):
@@ -98,6 +126,8 @@ def build_index(index_dir, paths, config=None, check=True):
     if check and proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n"
                            f"{proc.stdout}\n{proc.stderr}")
+    if sanitizer_report(proc.stderr):
+        raise AssertionError(f"{' '.join(cmd)}: sanitizer report:\n{proc.stderr}")
     return proc
 
 
@@ -130,6 +160,7 @@ class Server:
         self.port = None
         self.lines = []
         self._reader = None
+        self._checked = False
 
     # -- life cycle --------------------------------------------------------
 
@@ -158,15 +189,18 @@ class Server:
         self._reader = threading.Thread(target=drain, daemon=True)
         self._reader.start()
         if not found.wait(timeout) or self.port is None:
-            self.stop()
+            self.stop(check=False)
             raise RuntimeError("sitrepd did not report its port:\n" + self.log())
         return self
 
-    def stop(self, sig_timeout=10):
-        """SIGTERM, then SIGKILL if it does not exit; returns the exit code."""
+    def stop(self, sig_timeout=10, check=True):
+        """SIGTERM, then SIGKILL if it does not exit; returns the exit code.
+        With check, raises AssertionError (once) when sitrepd printed a
+        sanitizer report or, stopped by us, did not exit 0."""
         if self.proc is None:
             return None
-        if self.proc.poll() is None:
+        stopped_here = self.proc.poll() is None
+        if stopped_here:
             self.proc.terminate()
             try:
                 self.proc.wait(sig_timeout)
@@ -179,7 +213,15 @@ class Server:
             self.proc.stderr.close()
         if self in _live:
             _live.remove(self)
-        return self.proc.returncode
+        code = self.proc.returncode
+        if check and not self._checked:
+            self._checked = True
+            report = sanitizer_report(self.log())
+            if report or (stopped_here and code != 0):
+                raise AssertionError(f"sitrepd exited {code}"
+                                     f"{' with a sanitizer report' if report else ''}:\n"
+                                     + self.log())
+        return code
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None

@@ -14,9 +14,22 @@ import tempfile
 import time
 import unittest
 
+import harness
+
 BIN = os.environ["SITREP_INDEX_BIN"]
 SRC = os.environ["SITREP_SOURCE_DIR"]
 SAMPLES = os.path.join(SRC, "indexer", "samples")
+
+
+def run(cmd, **kw):
+    """subprocess.run, failing on a sanitizer report in the program's stderr
+    (the build-asan pass of scripts/test.sh): its exit status alone does not
+    tell when a test expects a failure."""
+    p = subprocess.run(cmd, **kw)
+    if harness.sanitizer_report(p.stderr):
+        raise AssertionError(f"{' '.join(cmd)}: sanitizer report:\n"
+                             + p.stderr.decode(errors="replace"))
+    return p
 
 
 def article(i, **extra):
@@ -49,18 +62,18 @@ class Indexer(unittest.TestCase):
         return path
 
     def run_index(self, *args, stdin=None, timeout=120):
-        p = subprocess.run([BIN, "--index", self.index, "-v", *args], input=stdin,
-                           capture_output=True, timeout=timeout)
+        p = run([BIN, "--index", self.index, "-v", *args], input=stdin,
+                capture_output=True, timeout=timeout)
         return p.returncode, p.stdout.decode(), p.stderr.decode(errors="replace")
 
     def stats(self):
-        p = subprocess.run([BIN, "stats", "--index", self.index], capture_output=True, timeout=60)
+        p = run([BIN, "stats", "--index", self.index], capture_output=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr.decode())
         return json.loads(p.stdout)
 
     def get(self, *ids):
-        p = subprocess.run([BIN, "get", "--index", self.index, *ids], capture_output=True,
-                           timeout=60)
+        p = run([BIN, "get", "--index", self.index, *ids], capture_output=True,
+                timeout=60)
         return p.returncode, [json.loads(l) for l in p.stdout.decode().splitlines()]
 
     def indexed_ids(self, stdout):
@@ -226,6 +239,7 @@ class Indexer(unittest.TestCase):
         time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
+        self.assertEqual(harness.sanitizer_report(err), "", err)
         self.assertEqual(proc.returncode, 130, err)
         self.assertEqual(self.stats()["documents"], 30)
 
@@ -235,8 +249,8 @@ class Extract(unittest.TestCase):
         text = ("Russian forces shelled Kharkiv on Monday, Ukrainian officials said. "
                 "President Volodymyr Zelensky visited Kyiv hospitals; Zelensky said the "
                 "situation remained tense.").encode()
-        p = subprocess.run([BIN, "extract", "--published", "2022-03-02", "-"], input=text,
-                           capture_output=True, timeout=60)
+        p = run([BIN, "extract", "--published", "2022-03-02", "-"], input=text,
+                capture_output=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr.decode())
         res = json.loads(p.stdout)
         self.assertEqual(res["published"], "2022-03-02")
@@ -253,12 +267,12 @@ class Extract(unittest.TestCase):
                       [{"date": d["date"], "precision": d["precision"]} for d in res["dates"]])
 
     def test_extract_rejects_bad_input(self):
-        p = subprocess.run([BIN, "extract", "-"], input=b"bad \xff utf8", capture_output=True,
-                           timeout=60)
+        p = run([BIN, "extract", "-"], input=b"bad \xff utf8", capture_output=True,
+                timeout=60)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("UTF-8", p.stderr.decode())
-        p = subprocess.run([BIN, "extract", "--published", "2022-13-45", "-"], input=b"x",
-                           capture_output=True, timeout=60)
+        p = run([BIN, "extract", "--published", "2022-13-45", "-"], input=b"x",
+                capture_output=True, timeout=60)
         self.assertEqual(p.returncode, 2)
 
 
