@@ -42,6 +42,10 @@ sitrep_status gz_add_person(sitrep_gazetteer *gz, const char *name, const char *
                             const char *const *aliases, size_t n_aliases, char *why,
                             size_t why_len);
 
+/* Reads a kind as both files write it ("country", "admin1", "city",
+ * "region"); false for anything else. */
+bool gz_parse_kind(const char *s, enum sitrep_place_kind *kind);
+
 /* True for a well-formed two-letter country code (any case). */
 bool gz_valid_country(const char *iso2);
 

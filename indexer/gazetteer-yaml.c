@@ -232,26 +232,6 @@ static const struct field place_fields[P_N] = {
     [P_ALIASES] = {"aliases", false},
 };
 
-static bool parse_kind(const char *s, enum sitrep_place_kind *kind)
-{
-    static const struct {
-        const char *name;
-        enum sitrep_place_kind kind;
-    } kinds[] = {
-        {"country", SITREP_PLACE_COUNTRY},
-        {"admin1", SITREP_PLACE_ADMIN1},
-        {"city", SITREP_PLACE_CITY},
-        {"region", SITREP_PLACE_REGION},
-    };
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        if (strcmp(s, kinds[i].name) == 0) {
-            *kind = kinds[i].kind;
-            return true;
-        }
-    }
-    return false;
-}
-
 /* An entry whose id names a place we have adds names to it and nothing
  * else. */
 static bool amend_place(struct ctx *c, const yaml_node_t *entry, yaml_node_t **v, const char *id,
@@ -305,7 +285,7 @@ static bool load_place(struct ctx *c, const yaml_node_t *entry)
         const char *k = need_text(c, v[P_KIND], "kind");
         if (!k)
             goto out;
-        if (!parse_kind(k, &s.kind)) {
+        if (!gz_parse_kind(k, &s.kind)) {
             fail_at(c, v[P_KIND], "kind: \"%.40s\" is not region, city, admin1 or country", k);
             goto out;
         }

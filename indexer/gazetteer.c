@@ -524,7 +524,7 @@ out:
     return status;
 }
 
-static bool parse_kind(const char *s, enum sitrep_place_kind *kind)
+bool gz_parse_kind(const char *s, enum sitrep_place_kind *kind)
 {
     static const struct {
         const char *name;
@@ -753,7 +753,7 @@ sitrep_status sitrep_gazetteer_load(const char *path, sitrep_gazetteer **out, ch
             set_error(errmsg, path, line_no, "empty id or id with a space");
             goto out;
         }
-        if (!parse_kind(f[1], &pl->kind)) {
+        if (!gz_parse_kind(f[1], &pl->kind)) {
             status = SITREP_ERR_INVALID;
             set_error(errmsg, path, line_no, "unknown kind \"%.40s\"", f[1]);
             goto out;

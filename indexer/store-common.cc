@@ -68,6 +68,21 @@ char *dup_cstr(const std::string &s) noexcept
     return p;
 }
 
+void open_error(char **errmsg, const char *path, sitrep_status st, const std::string &msg) noexcept
+{
+    if (!errmsg)
+        return;
+    try {
+        /* Xapian's lock message names a lock file; say what it means. */
+        std::string detail = st == SITREP_ERR_DB_LOCKED ? "another process is writing this index"
+                             : msg.empty()              ? sitrep_status_to_string(st)
+                                                        : msg;
+        *errmsg = dup_cstr(std::string(path) + ": " + detail);
+    } catch (...) {
+        *errmsg = nullptr;
+    }
+}
+
 sitrep_status check_schema(const Xapian::Database &db, std::string &msg)
 {
     std::string v = db.get_metadata(SITREP_META_SCHEMA_VERSION);

@@ -28,9 +28,7 @@ sitrep_status sitrep_db_open(const char *spec, sitrep_db **out, char **errmsg) n
         st = map_exception(msg);
     }
     if (st != SITREP_OK) {
-        if (errmsg)
-            *errmsg = sitrep_store::dup_cstr(std::string(spec) + ": " +
-                                             (msg.empty() ? sitrep_status_to_string(st) : msg));
+        sitrep_store::open_error(errmsg, spec, st, msg);
         delete h;
         return st;
     }

@@ -59,6 +59,10 @@ Xapian::Stem stemmer();
 /* strdup into malloc'd memory, for strings handed to C. */
 char *dup_cstr(const std::string &s) noexcept;
 
+/* The message a failed constructor hands back: "PATH: detail", newly
+ * allocated into *errmsg when errmsg is not NULL. */
+void open_error(char **errmsg, const char *path, sitrep_status st, const std::string &msg) noexcept;
+
 /* Checks the schema version recorded in db; SITREP_ERR_SCHEMA with a message
  * when it differs. */
 sitrep_status check_schema(const Xapian::Database &db, std::string &msg);

@@ -36,13 +36,7 @@ sitrep_status sitrep_writer_open(const char *path, sitrep_writer **out, char **e
         st = map_exception(msg);
     }
     if (st != SITREP_OK) {
-        if (errmsg) {
-            std::string m = std::string(path) + ": " +
-                            (msg.empty() ? sitrep_status_to_string(st) : msg);
-            if (st == SITREP_ERR_DB_LOCKED)
-                m = std::string(path) + ": another process is writing this index";
-            *errmsg = sitrep_store::dup_cstr(m);
-        }
+        sitrep_store::open_error(errmsg, path, st, msg);
         delete w;
         return st;
     }
