@@ -55,7 +55,11 @@ static void search_free(struct search *s)
     srv_search_params_free(&s->sp);
 }
 
-static struct filter *new_filter(struct search *s, size_t n, bool exclude)
+/* Starts the filter of one multi-valued parameter, with room for n terms,
+ * and the array that echoes its values under param in the response's
+ * "query" (borrowed into *echo).  NULL when out of memory. */
+static struct filter *new_filter(struct search *s, const char *param, size_t n, bool exclude,
+                                 json_t **echo)
 {
     struct filter *f = &s->filters[s->n_filters];
     f->terms = calloc(n ? n : 1, sizeof *f->terms);
@@ -65,7 +69,20 @@ static struct filter *new_filter(struct search *s, size_t n, bool exclude)
     f->exclude = exclude;
     f->from_schema = false;
     s->n_filters++;
+    *echo = json_array();
+    if (!*echo || json_object_set_new(s->echo, param, *echo))
+        return NULL;
     return f;
+}
+
+/* Takes a resolved term into f and echoes its canonical form, which it
+ * frees; false when out of memory. */
+static bool take_value(struct filter *f, json_t *echo, char *term, char *canonical)
+{
+    f->terms[f->n++] = term;
+    bool ok = json_array_append_new(echo, json_string(canonical)) == 0;
+    free(canonical);
+    return ok;
 }
 
 static json_t *place_json(const struct sitrep_place *p)
@@ -82,9 +99,9 @@ static unsigned add_place_filter(const struct srv_app *app, struct srv_request *
 {
     if (values->n == 0)
         return 0;
-    struct filter *f = new_filter(s, values->n, exclude);
-    json_t *echo = json_array();
-    if (!f || !echo || json_object_set_new(s->echo, param, echo))
+    json_t *echo;
+    struct filter *f = new_filter(s, param, values->n, exclude, &echo);
+    if (!f)
         return srv_fail_nomem(req, out);
 
     for (size_t i = 0; i < values->n; i++) {
@@ -92,12 +109,8 @@ static unsigned add_place_filter(const struct srv_app *app, struct srv_request *
         const char *v = values->v[i];
         switch (srv_resolve_place(app->gz, v, &c)) {
         case SRV_RESOLVED:
-            f->terms[f->n++] = c.term;
-            if (json_array_append_new(echo, json_string(c.canonical))) {
-                free(c.canonical);
+            if (!take_value(f, echo, c.term, c.canonical))
                 return srv_fail_nomem(req, out);
-            }
-            free(c.canonical);
             break;
         case SRV_UNKNOWN:
             return srv_fail(req, out, 400, "invalid_parameter", param,
@@ -133,21 +146,17 @@ static unsigned add_person_filter(const struct srv_app *app, struct srv_request 
 {
     if (values->n == 0)
         return 0;
-    struct filter *f = new_filter(s, values->n, exclude);
-    json_t *echo = json_array();
-    if (!f || !echo || json_object_set_new(s->echo, param, echo))
+    json_t *echo;
+    struct filter *f = new_filter(s, param, values->n, exclude, &echo);
+    if (!f)
         return srv_fail_nomem(req, out);
 
     for (size_t i = 0; i < values->n; i++) {
         char *term, *canonical;
         switch (srv_resolve_person(app->gz, values->v[i], &term, &canonical)) {
         case SRV_RESOLVED:
-            f->terms[f->n++] = term;
-            if (json_array_append_new(echo, json_string(canonical))) {
-                free(canonical);
+            if (!take_value(f, echo, term, canonical))
                 return srv_fail_nomem(req, out);
-            }
-            free(canonical);
             break;
         case SRV_UNKNOWN:
         case SRV_AMBIGUOUS:
@@ -168,9 +177,9 @@ static unsigned add_term_filter(struct srv_request *req, struct search *s, const
 {
     if (values->n == 0)
         return 0;
-    struct filter *f = new_filter(s, values->n, false);
-    json_t *echo = json_array();
-    if (!f || !echo || json_object_set_new(s->echo, param, echo))
+    json_t *echo;
+    struct filter *f = new_filter(s, param, values->n, false, &echo);
+    if (!f)
         return srv_fail_nomem(req, out);
     for (size_t i = 0; i < values->n; i++) {
         char *term = sitrep_schema_term(field, values->v[i]);
