@@ -329,6 +329,29 @@ static sitrep_status add_opt_term(sitrep_doc *doc, enum sitrep_field f, const ch
     return (v && *v) ? sitrep_doc_add_term(doc, f, v) : SITREP_OK;
 }
 
+/* Countries have gazetteer ids "sitrep:country-<iso2>" (gazetteer.h). */
+static bool is_country_id(const char *id)
+{
+    return strncmp(id, "sitrep:country-", 15) == 0;
+}
+
+/* The source facet holds the H term's value: the host as folded for the
+ * filter, so a count and a source= filter agree. */
+static sitrep_status add_source_facet(sitrep_doc *doc, const char *source)
+{
+    sitrep_status st;
+    char *term;
+    if (!source || !*source)
+        return SITREP_OK;
+    term = sitrep_schema_term(SITREP_FIELD_SOURCE, source);
+    if (!term)
+        return SITREP_ERR_NOMEM;
+    st = sitrep_doc_add_facet(doc, SITREP_SLOT_SOURCE,
+                              term + strlen(sitrep_schema[SITREP_FIELD_SOURCE].prefix), NULL);
+    free(term);
+    return st;
+}
+
 sitrep_status sitrep_article_to_doc(const struct sitrep_article *a, sitrep_doc **out)
 {
     sitrep_doc *doc = NULL;
@@ -350,7 +373,8 @@ sitrep_status sitrep_article_to_doc(const struct sitrep_article *a, sitrep_doc *
         goto out;
     if ((st = add_opt_term(doc, SITREP_FIELD_URL, a->url)) != SITREP_OK ||
         (st = add_opt_term(doc, SITREP_FIELD_SOURCE, a->source)) != SITREP_OK ||
-        (st = add_opt_term(doc, SITREP_FIELD_LANG, a->lang)) != SITREP_OK)
+        (st = add_opt_term(doc, SITREP_FIELD_LANG, a->lang)) != SITREP_OK ||
+        (st = add_source_facet(doc, a->source)) != SITREP_OK)
         goto out;
     if (a->published) {
         char slot[9];
@@ -363,21 +387,42 @@ sitrep_status sitrep_article_to_doc(const struct sitrep_article *a, sitrep_doc *
     }
     json_array_foreach(json_object_get(a->entities, "places"), i, e)
     {
-        if ((st = add_opt_term(doc, SITREP_FIELD_PLACE,
-                               json_string_value(json_object_get(e, "id")))) != SITREP_OK ||
-            (st = add_opt_term(doc, SITREP_FIELD_PLACE,
-                               json_string_value(json_object_get(e, "admin1_id")))) != SITREP_OK ||
-            (st = add_opt_term(doc, SITREP_FIELD_COUNTRY,
-                               json_string_value(json_object_get(e, "country")))) != SITREP_OK)
+        const char *id = json_string_value(json_object_get(e, "id"));
+        const char *admin1_id = json_string_value(json_object_get(e, "admin1_id"));
+        const char *country = json_string_value(json_object_get(e, "country"));
+        if ((st = add_opt_term(doc, SITREP_FIELD_PLACE, id)) != SITREP_OK ||
+            (st = add_opt_term(doc, SITREP_FIELD_PLACE, admin1_id)) != SITREP_OK ||
+            (st = add_opt_term(doc, SITREP_FIELD_COUNTRY, country)) != SITREP_OK)
+            goto out;
+        /* The facet lists mirror those terms, so a count is what the filter
+         * on the value finds.  A country is left to the country facet: a
+         * place= filter on a country matches every place inside it (its N
+         * term), which a count of the XP term would not be. */
+        if (id && *id && !is_country_id(id) &&
+            (st = sitrep_doc_add_facet(doc, SITREP_SLOT_PLACES, id,
+                                       json_string_value(json_object_get(e, "name")))) !=
+                SITREP_OK)
+            goto out;
+        if (admin1_id && *admin1_id &&
+            (st = sitrep_doc_add_facet(doc, SITREP_SLOT_PLACES, admin1_id,
+                                       json_string_value(json_object_get(e, "admin1")))) !=
+                SITREP_OK)
+            goto out;
+        if (country && *country &&
+            (st = sitrep_doc_add_facet(doc, SITREP_SLOT_COUNTRIES, country, NULL)) != SITREP_OK)
             goto out;
     }
     json_array_foreach(json_object_get(a->entities, "persons"), i, e)
     {
+        const char *id = json_string_value(json_object_get(e, "id"));
         const char *surname = json_string_value(json_object_get(e, "surname"));
         char *slug = surname ? sitrep_text_slug(surname) : NULL;
-        st = add_opt_term(doc, SITREP_FIELD_PERSON, json_string_value(json_object_get(e, "id")));
+        st = add_opt_term(doc, SITREP_FIELD_PERSON, id);
         if (st == SITREP_OK)
             st = add_opt_term(doc, SITREP_FIELD_SURNAME, slug);
+        if (st == SITREP_OK && id && *id)
+            st = sitrep_doc_add_facet(doc, SITREP_SLOT_PERSONS, id,
+                                      json_string_value(json_object_get(e, "name")));
         free(slug);
         if (st != SITREP_OK)
             goto out;

@@ -26,6 +26,26 @@ const struct sitrep_field_info sitrep_schema[SITREP_FIELD_LAST] = {
     {SITREP_FIELD_EVENT_DAY, "event_day", "XED", SITREP_KIND_BOOLEAN, SITREP_FLAG_NONE, NULL},
 };
 
+const struct sitrep_facet_info sitrep_facets[SITREP_FACET_LAST] = {
+    {SITREP_FACET_PLACE, "place", SITREP_SLOT_PLACES, 0},
+    {SITREP_FACET_PERSON, "person", SITREP_SLOT_PERSONS, 0},
+    {SITREP_FACET_COUNTRY, "country", SITREP_SLOT_COUNTRIES, 0},
+    {SITREP_FACET_SOURCE, "source", SITREP_SLOT_SOURCE, 0},
+    /* The API's "date" facet counts months: days would rarely repeat
+     * enough to be worth a facet, and /v1/timeline has them. */
+    {SITREP_FACET_MONTH, "date", SITREP_SLOT_PUBLISHED, 6},
+    {SITREP_FACET_DAY, NULL, SITREP_SLOT_PUBLISHED, 8},
+};
+
+enum sitrep_facet sitrep_facet_by_name(const char *name)
+{
+    for (int f = 0; f < SITREP_FACET_LAST; f++) {
+        if (sitrep_facets[f].name && strcmp(sitrep_facets[f].name, name) == 0)
+            return (enum sitrep_facet)f;
+    }
+    return SITREP_FACET_LAST;
+}
+
 enum sitrep_field sitrep_schema_by_query_name(const char *name)
 {
     for (int f = 0; f < SITREP_FIELD_LAST; f++) {

@@ -2,7 +2,7 @@
  *
  * Indexing (article-index.c) and query building (the server, the wrapper's
  * query parser) both read this table, so a prefix or slot is defined exactly
- * once.  The whole schema, version 1:
+ * once.  The whole schema, version 2:
  *
  *   term prefix  field          kind     values
  *   Q            id             boolean  article id, verbatim (hashed if long)
@@ -24,10 +24,25 @@
  *   XEY/XEM/XED  event dates    boolean  resolved incident dates, as above,
  *                                        at their precision
  *
- *   value slot 0  published     "YYYYMMDD", for sorting by date
+ *   value slot 0  published     "YYYYMMDD", for sorting by date, paging
+ *                               with cursors and the date facets
+ *   value slot 1  places        facet list: the XP values of the places
+ *                               mentioned (ids and admin-1 ids; countries
+ *                               are left to slot 3), each with its name
+ *   value slot 2  persons       facet list: the XPE values, with names
+ *   value slot 3  countries     facet list: the N values, upper case
+ *                               (the form the API shows)
+ *   value slot 4  source        facet list: the H value
+ *
+ *   A facet list (sitrep_doc_add_facet()) repeats, for counting, values the
+ *   document also has as filter terms, so a facet count is exactly what a
+ *   filter on that value returns; counting from a value slot reads one
+ *   short value per match instead of the whole term list.
  *
  *   document data  the stored record, a JSON object (article.h)
- *   metadata       sitrep.schema_version = "1"; sitrep.last_update = ISO 8601
+ *   metadata       sitrep.schema_version = "2"; sitrep.last_update = ISO 8601
+ *
+ * Version 2 added slots 1-4; an index of version 1 must be rebuilt.
  *
  * Boolean values are folded to lowercase (text.h) on both sides, except ids
  * and URLs, which are kept verbatim.
@@ -43,7 +58,7 @@
 extern "C" {
 #endif
 
-#define SITREP_SCHEMA_VERSION "1"
+#define SITREP_SCHEMA_VERSION "2"
 #define SITREP_META_SCHEMA_VERSION "sitrep.schema_version"
 #define SITREP_META_LAST_UPDATE "sitrep.last_update"
 
@@ -92,10 +107,39 @@ struct sitrep_field_info {
 
 enum sitrep_slot {
     SITREP_SLOT_PUBLISHED = 0,
+    SITREP_SLOT_PLACES = 1,
+    SITREP_SLOT_PERSONS = 2,
+    SITREP_SLOT_COUNTRIES = 3,
+    SITREP_SLOT_SOURCE = 4,
+};
+
+/* What a query can count over all its matches (sitrep_query_add_facet()). */
+enum sitrep_facet {
+    SITREP_FACET_PLACE,   /* place and admin-1 ids, labelled with names */
+    SITREP_FACET_PERSON,  /* person ids, labelled with names */
+    SITREP_FACET_COUNTRY, /* ISO 3166-1 alpha-2, upper case */
+    SITREP_FACET_SOURCE,  /* publisher host */
+    SITREP_FACET_MONTH,   /* publication month, "YYYYMM" */
+    SITREP_FACET_DAY,     /* publication day, "YYYYMMDD" */
+    SITREP_FACET_LAST
+};
+
+struct sitrep_facet_info {
+    enum sitrep_facet facet;
+    const char *name;  /* in the API's facets= list, or NULL (internal use) */
+    enum sitrep_slot slot;
+    size_t key_bytes;  /* 0: slot holds a facet list; else count the first
+                          key_bytes bytes of the slot's value */
 };
 
 /* The table, indexed by enum sitrep_field.  Immutable. */
 extern const struct sitrep_field_info sitrep_schema[SITREP_FIELD_LAST];
+
+/* The facets, indexed by enum sitrep_facet.  Immutable. */
+extern const struct sitrep_facet_info sitrep_facets[SITREP_FACET_LAST];
+
+/* Returns the facet whose API name is name, or SITREP_FACET_LAST. */
+enum sitrep_facet sitrep_facet_by_name(const char *name);
 
 /* Returns the field whose query_name is name, or SITREP_FIELD_LAST. */
 enum sitrep_field sitrep_schema_by_query_name(const char *name);

@@ -96,6 +96,21 @@ sitrep_status check_schema(const Xapian::Database &db, std::string &msg)
     return SITREP_OK;
 }
 
+bool facet_list_next(std::string_view list, size_t &pos, std::string_view &value,
+                     std::string_view &label)
+{
+    size_t v_end = list.find('\0', pos);
+    if (v_end == std::string_view::npos)
+        return false;
+    size_t l_end = list.find('\0', v_end + 1);
+    if (l_end == std::string_view::npos)
+        return false;
+    value = list.substr(pos, v_end - pos);
+    label = list.substr(v_end + 1, l_end - v_end - 1);
+    pos = l_end + 1;
+    return true;
+}
+
 } // namespace sitrep_store
 
 using sitrep_store::map_exception;
@@ -183,6 +198,42 @@ sitrep_status sitrep_doc_set_value(sitrep_doc *d, enum sitrep_slot slot, const c
 {
     try {
         d->doc.add_value(slot, std::string(value, len));
+        return SITREP_OK;
+    } catch (...) {
+        std::string ignored;
+        return map_exception(ignored);
+    }
+}
+
+/* True when slot holds a facet list in the schema. */
+static bool is_list_slot(enum sitrep_slot slot)
+{
+    for (int f = 0; f < SITREP_FACET_LAST; f++)
+        if (sitrep_facets[f].slot == slot && sitrep_facets[f].key_bytes == 0)
+            return true;
+    return false;
+}
+
+sitrep_status sitrep_doc_add_facet(sitrep_doc *d, enum sitrep_slot slot, const char *value,
+                                   const char *label) noexcept
+{
+    if (!value || !*value || !is_list_slot(slot))
+        return SITREP_ERR_INVALID;
+    try {
+        /* Lists are short (the places of one article), so a linear look for
+         * the value is cheaper than keeping a set beside the document. */
+        std::string list = d->doc.get_value(slot);
+        std::string_view v, l;
+        size_t pos = 0;
+        while (sitrep_store::facet_list_next(list, pos, v, l))
+            if (v == value)
+                return SITREP_OK;
+        list.append(value);
+        list.push_back('\0');
+        if (label)
+            list.append(label);
+        list.push_back('\0');
+        d->doc.add_value(slot, list);
         return SITREP_OK;
     } catch (...) {
         std::string ignored;

@@ -5,7 +5,9 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store.h"
@@ -35,16 +37,29 @@ struct sitrep_query {
     std::vector<Xapian::Query> filters;
     std::vector<Xapian::Query> excludes;
     enum sitrep_sort sort = SITREP_SORT_RELEVANCE;
+    bool facets[SITREP_FACET_LAST] = {};
+    /* sitrep_query_set_after() */
+    bool has_after = false;
+    uint64_t after_position = 0;
+    Xapian::docid after_docid = 0;
+    std::string after_key;
     std::string error;
+};
+
+struct sitrep_facet_entry {
+    std::string value, label;
+    uint64_t count = 0;
 };
 
 struct sitrep_results {
     Xapian::MSet mset;
     Xapian::Query query;
     std::vector<std::string> data;
+    std::vector<std::string> keys;
     std::vector<double> scores;
     std::vector<unsigned> docids;
     uint64_t estimate = 0, lower = 0, upper = 0;
+    std::vector<sitrep_facet_entry> facets[SITREP_FACET_LAST];
 };
 
 namespace sitrep_store {
@@ -66,6 +81,14 @@ void open_error(char **errmsg, const char *path, sitrep_status st, const std::st
 /* Checks the schema version recorded in db; SITREP_ERR_SCHEMA with a message
  * when it differs. */
 sitrep_status check_schema(const Xapian::Database &db, std::string &msg);
+
+/* Facet lists (sitrep_doc_add_facet()): in a value slot, each entry is its
+ * value, a NUL, its label (possibly empty) and a NUL.  C strings cannot hold
+ * a NUL, so the encoding needs no escapes.  Reads the entry at pos into value
+ * and label and moves pos past it; false at the end of list or on a
+ * truncated entry. */
+bool facet_list_next(std::string_view list, size_t &pos, std::string_view &value,
+                     std::string_view &label);
 
 } // namespace sitrep_store
 

@@ -1,12 +1,133 @@
 /* store-query.cc - query parsing, filters, running and snippets. */
 #include "store-private.hh"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <unordered_map>
 
 using sitrep_store::map_exception;
 
 namespace {
+
+/* Counts the values of every facet asked for over the matches the matcher
+ * hands it: one pass, one value read per match and facet.  Facet lists
+ * (schema.h) count each value once per document; the date facets count a
+ * prefix of the publication value.  The matcher sees every match only when
+ * check_at_least covers them all, which sitrep_query_run() arranges.
+ *
+ * Local shards share one spy (Xapian merges their matches first).  Remote
+ * shards would need this class registered in xapian-tcpsrv, which a stock
+ * tcpsrv lacks: facets are then an error, not a wrong count. */
+class facet_spy : public Xapian::MatchSpy {
+  public:
+    explicit facet_spy(const bool (&wanted)[SITREP_FACET_LAST])
+    {
+        for (int f = 0; f < SITREP_FACET_LAST; f++)
+            if (wanted[f])
+                counters.push_back(counter{static_cast<enum sitrep_facet>(f), {}});
+    }
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        for (counter &c : counters) {
+            const struct sitrep_facet_info &info = sitrep_facets[c.facet];
+            std::string v = doc.get_value(info.slot);
+            if (info.key_bytes) {
+                if (v.size() >= info.key_bytes)
+                    bump(c, std::string_view(v).substr(0, info.key_bytes), {});
+                continue;
+            }
+            std::string_view value, label;
+            size_t pos = 0;
+            while (sitrep_store::facet_list_next(v, pos, value, label))
+                bump(c, value, label);
+        }
+    }
+
+    Xapian::MatchSpy *clone() const override
+    {
+        bool wanted[SITREP_FACET_LAST] = {};
+        for (const counter &c : counters)
+            wanted[c.facet] = true;
+        return new facet_spy(wanted);
+    }
+
+    std::string name() const override
+    {
+        return "sitrep::facet_spy";
+    }
+
+    /* Moves the counts into r, sorted by count descending, then value. */
+    void results(sitrep_results *r)
+    {
+        for (counter &c : counters) {
+            std::vector<sitrep_facet_entry> &out = r->facets[c.facet];
+            out.clear();
+            out.reserve(c.counts.size());
+            for (auto &kv : c.counts) {
+                sitrep_facet_entry e;
+                e.value = kv.first;
+                e.label = std::move(kv.second.label);
+                e.count = kv.second.count;
+                out.push_back(std::move(e));
+            }
+            std::sort(out.begin(), out.end(),
+                      [](const sitrep_facet_entry &a, const sitrep_facet_entry &b) {
+                          return a.count != b.count ? a.count > b.count : a.value < b.value;
+                      });
+        }
+    }
+
+  private:
+    struct tally {
+        uint64_t count = 0;
+        std::string label; /* of the first document seen with the value */
+    };
+    struct counter {
+        enum sitrep_facet facet;
+        std::unordered_map<std::string, tally> counts;
+    };
+    std::vector<counter> counters;
+
+    /* The key is assigned into one reused string, so counting a value
+     * already seen allocates nothing. */
+    void bump(counter &c, std::string_view value, std::string_view label)
+    {
+        key.assign(value.data(), value.size());
+        auto it = c.counts.find(key);
+        if (it == c.counts.end())
+            it = c.counts.emplace(key, tally{0, std::string(label)}).first;
+        it->second.count++;
+    }
+
+    std::string key;
+};
+
+/* Keeps the matches that a date order puts after the hit (key, docid): the
+ * keyset half of sitrep_query_set_after().  The order compares publication
+ * values bytewise as Xapian does, then docids in the same direction. */
+class after_decider : public Xapian::MatchDecider {
+  public:
+    after_decider(bool descending_, const std::string &key_, Xapian::docid docid_)
+        : descending(descending_), key(key_), docid(docid_)
+    {
+    }
+
+    bool operator()(const Xapian::Document &doc) const override
+    {
+        int c = doc.get_value(SITREP_SLOT_PUBLISHED).compare(key);
+        if (c == 0)
+            return descending ? doc.get_docid() < docid : doc.get_docid() > docid;
+        return descending ? c < 0 : c > 0;
+    }
+
+  private:
+    bool descending;
+    std::string key;
+    Xapian::docid docid;
+};
 
 /* Field values typed in the query text ("place:Kharkiv", "source:bbc.co.uk")
  * become filter terms: entity fields through the caller's resolver (names to
@@ -140,6 +261,33 @@ void sitrep_query_set_sort(sitrep_query *q, enum sitrep_sort sort) noexcept
     q->sort = sort;
 }
 
+sitrep_status sitrep_query_add_facet(sitrep_query *q, enum sitrep_facet facet) noexcept
+{
+    if ((unsigned)facet >= SITREP_FACET_LAST)
+        return SITREP_ERR_INVALID;
+    q->facets[facet] = true;
+    return SITREP_OK;
+}
+
+sitrep_status sitrep_query_set_after(sitrep_query *q, uint64_t position, unsigned docid,
+                                     const char *key, size_t key_len) noexcept
+{
+    /* Xapian counts hits in 32 bits. */
+    if (position == 0 || position > 0xffffffffu || docid == 0) {
+        q->error = "no hit to continue after";
+        return SITREP_ERR_INVALID;
+    }
+    try {
+        q->after_key.assign(key ? key : "", key ? key_len : 0);
+        q->after_position = position;
+        q->after_docid = docid;
+        q->has_after = true;
+        return SITREP_OK;
+    } catch (...) {
+        return map_exception(q->error);
+    }
+}
+
 static Xapian::Query build(const sitrep_query *q)
 {
     /* Never the static Query::MatchAll from threads (notmuch 6273966d). */
@@ -152,6 +300,129 @@ static Xapian::Query build(const sitrep_query *q)
     return result;
 }
 
+/* Relevance without text has nothing to rank by: newest first. */
+static enum sitrep_sort effective_sort(const sitrep_query *q)
+{
+    return q->sort == SITREP_SORT_RELEVANCE && !q->has_text ? SITREP_SORT_DATE_DESC : q->sort;
+}
+
+static void set_order(Xapian::Enquire &enq, enum sitrep_sort sort)
+{
+    switch (sort) {
+    case SITREP_SORT_RELEVANCE:
+        break;
+    case SITREP_SORT_DATE_DESC:
+        enq.set_sort_by_value(SITREP_SLOT_PUBLISHED, true);
+        enq.set_docid_order(Xapian::Enquire::DESCENDING);
+        break;
+    case SITREP_SORT_DATE_ASC:
+        enq.set_sort_by_value(SITREP_SLOT_PUBLISHED, false);
+        enq.set_docid_order(Xapian::Enquire::ASCENDING);
+        break;
+    }
+}
+
+static bool any_facet(const sitrep_query *q)
+{
+    for (bool f : q->facets)
+        if (f)
+            return true;
+    return false;
+}
+
+/* One attempt of sitrep_query_run(); throws what Xapian throws.  Returns
+ * SITREP_ERR_NOT_FOUND (message in q->error) when the hit to continue after
+ * is not where the query says. */
+static sitrep_status run_once(sitrep_query *q, unsigned offset, unsigned limit,
+                              unsigned check_at_least, sitrep_results *r)
+{
+    const Xapian::Database &db = q->db->db;
+    enum sitrep_sort sort = effective_sort(q);
+    Xapian::doccount first = offset, skip = 0;
+    /* Declared before the Enquire objects that borrow them. */
+    std::unique_ptr<after_decider> decider;
+    std::unique_ptr<facet_spy> spy;
+    bool facets = any_facet(q);
+    Xapian::Enquire enq(db);
+
+    r->query = build(q);
+    enq.set_query(r->query);
+    set_order(enq, sort);
+
+    /* Weights are only known inside the match, so relevance continues by
+     * position; so do several shards, whose matches a decider sees with
+     * docids of their own shard (Xapian 1.4), not the merged ones the key
+     * holds.  One hit more in front proves the page follows on. */
+    if (q->has_after && (sort == SITREP_SORT_RELEVANCE || db.size() > 1)) {
+        first = static_cast<Xapian::doccount>(q->after_position - 1);
+        skip = 1;
+    } else if (q->has_after) {
+        std::string key;
+        try {
+            key = db.get_document(q->after_docid).get_value(SITREP_SLOT_PUBLISHED);
+        } catch (const Xapian::DocNotFoundError &) {
+            q->error = "the hit to continue after is no longer in the index";
+            return SITREP_ERR_NOT_FOUND;
+        }
+        if (key != q->after_key) {
+            q->error = "the hit to continue after has another date";
+            return SITREP_ERR_NOT_FOUND;
+        }
+        decider.reset(new after_decider(sort == SITREP_SORT_DATE_DESC, key, q->after_docid));
+        /* Past check_at_least, Xapian skips matches that cannot enter the
+         * page before asking the decider, and then estimates how many it
+         * would have kept: totals turn vague.  A date order reads every
+         * match's value anyway, so asking about all of them keeps the
+         * count exact for the price of one more value read each. */
+        check_at_least = std::max<Xapian::doccount>(check_at_least, db.get_doccount());
+    }
+    if (facets) {
+        spy.reset(new facet_spy(q->facets));
+        /* Counting needs every match; the keyset decider hides the ones
+         * before the cursor, so then the count is a match of its own. */
+        if (!decider) {
+            enq.add_matchspy(spy.get());
+            check_at_least = std::max<Xapian::doccount>(check_at_least, db.get_doccount());
+        }
+    }
+    if (limit > 0xffffffffu - first - skip)
+        limit = 0xffffffffu - first - skip;
+    r->mset = enq.get_mset(first, limit + skip, check_at_least, nullptr, decider.get());
+    if (skip && (r->mset.empty() || *r->mset.begin() != q->after_docid)) {
+        q->error = "the hit to continue after is no longer at its position";
+        return SITREP_ERR_NOT_FOUND;
+    }
+    r->mset.fetch(r->mset.begin(), r->mset.end());
+    Xapian::MSetIterator it = r->mset.begin();
+    for (Xapian::doccount i = 0; i < skip && it != r->mset.end(); i++)
+        ++it;
+    for (; it != r->mset.end(); ++it) {
+        Xapian::Document doc = it.get_document();
+        r->data.push_back(doc.get_data());
+        r->keys.push_back(doc.get_value(SITREP_SLOT_PUBLISHED));
+        r->scores.push_back(it.get_weight());
+        r->docids.push_back(*it);
+    }
+    r->estimate = r->mset.get_matches_estimated();
+    r->lower = r->mset.get_matches_lower_bound();
+    r->upper = r->mset.get_matches_upper_bound();
+    if (decider) {
+        /* The decider's matches are the ones after the cursor. */
+        r->estimate += q->after_position;
+        r->lower += q->after_position;
+        r->upper += q->after_position;
+        if (spy) {
+            Xapian::Enquire count(db);
+            count.set_query(r->query);
+            count.add_matchspy(spy.get());
+            count.get_mset(0, 0, db.get_doccount());
+        }
+    }
+    if (spy)
+        spy->results(r);
+    return SITREP_OK;
+}
+
 sitrep_status sitrep_query_run(sitrep_query *q, unsigned offset, unsigned limit,
                                unsigned check_at_least, sitrep_results **out) noexcept
 {
@@ -159,36 +430,18 @@ sitrep_status sitrep_query_run(sitrep_query *q, unsigned offset, unsigned limit,
     sitrep_status st = SITREP_OK;
 
     *out = nullptr;
+    if (q->has_after && offset != 0) {
+        q->error = "an offset after a hit";
+        return SITREP_ERR_INVALID;
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
         try {
             r = new sitrep_results;
-            Xapian::Enquire enq(q->db->db);
-            r->query = build(q);
-            enq.set_query(r->query);
-            switch (q->sort) {
-            case SITREP_SORT_RELEVANCE:
-                if (!q->has_text)
-                    enq.set_sort_by_value_then_relevance(SITREP_SLOT_PUBLISHED, true);
-                break;
-            case SITREP_SORT_DATE_DESC:
-                enq.set_sort_by_value_then_relevance(SITREP_SLOT_PUBLISHED, true);
-                enq.set_docid_order(Xapian::Enquire::DESCENDING);
-                break;
-            case SITREP_SORT_DATE_ASC:
-                enq.set_sort_by_value_then_relevance(SITREP_SLOT_PUBLISHED, false);
-                enq.set_docid_order(Xapian::Enquire::ASCENDING);
-                break;
+            st = run_once(q, offset, limit, check_at_least, r);
+            if (st != SITREP_OK) {
+                delete r;
+                return st;
             }
-            r->mset = enq.get_mset(offset, limit, check_at_least);
-            r->mset.fetch(r->mset.begin(), r->mset.end());
-            for (Xapian::MSetIterator it = r->mset.begin(); it != r->mset.end(); ++it) {
-                r->data.push_back(it.get_document().get_data());
-                r->scores.push_back(it.get_weight());
-                r->docids.push_back(*it);
-            }
-            r->estimate = r->mset.get_matches_estimated();
-            r->lower = r->mset.get_matches_lower_bound();
-            r->upper = r->mset.get_matches_upper_bound();
             *out = r;
             return SITREP_OK;
         } catch (...) {
@@ -253,6 +506,25 @@ sitrep_status sitrep_results_get(const sitrep_results *r, size_t i, struct sitre
     hit->score = r->scores[i];
     hit->data = r->data[i].c_str();
     hit->data_len = r->data[i].size();
+    hit->sort_key = r->keys[i].c_str();
+    hit->sort_key_len = r->keys[i].size();
+    return SITREP_OK;
+}
+
+size_t sitrep_results_facet_size(const sitrep_results *r, enum sitrep_facet facet) noexcept
+{
+    return (unsigned)facet < SITREP_FACET_LAST ? r->facets[facet].size() : 0;
+}
+
+sitrep_status sitrep_results_facet(const sitrep_results *r, enum sitrep_facet facet, size_t i,
+                                   struct sitrep_facet_value *out) noexcept
+{
+    if ((unsigned)facet >= SITREP_FACET_LAST || i >= r->facets[facet].size())
+        return SITREP_ERR_INVALID;
+    const sitrep_facet_entry &e = r->facets[facet][i];
+    out->value = e.value.c_str();
+    out->label = e.label.c_str();
+    out->count = e.count;
     return SITREP_OK;
 }
 

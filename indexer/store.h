@@ -97,6 +97,13 @@ sitrep_status sitrep_doc_index_text(sitrep_doc *doc, enum sitrep_field field, co
 sitrep_status sitrep_doc_add_term(sitrep_doc *doc, enum sitrep_field field, const char *value) SITREP_NOEXCEPT;
 sitrep_status sitrep_doc_set_value(sitrep_doc *doc, enum sitrep_slot slot, const char *value,
                                    size_t len) SITREP_NOEXCEPT;
+/* Adds value, with a display label (NULL or "" for none), to the facet list
+ * in slot, one of the list slots of the schema (schema.h).  A value already
+ * in the list is left as it is, so each document counts once per value.
+ * Both strings are copied.  SITREP_ERR_INVALID when value is empty or slot
+ * holds no list. */
+sitrep_status sitrep_doc_add_facet(sitrep_doc *doc, enum sitrep_slot slot, const char *value,
+                                   const char *label) SITREP_NOEXCEPT;
 /* The stored record, copied. */
 sitrep_status sitrep_doc_set_data(sitrep_doc *doc, const char *data, size_t len) SITREP_NOEXCEPT;
 void sitrep_doc_destroy(sitrep_doc *doc) SITREP_NOEXCEPT;
@@ -155,7 +162,40 @@ sitrep_status sitrep_query_set_text(sitrep_query *q, const char *text, sitrep_re
 sitrep_status sitrep_query_add_filter(sitrep_query *q, const char *const *terms, size_t n,
                                       bool exclude) SITREP_NOEXCEPT;
 
+/* The order of hits.  Relevance is by weight, ties by ascending docid;
+ * relevance without text is date_desc.  The date orders are by the
+ * publication value, ties by docid in the same direction, and ignore
+ * weights: (date, docid) is a total order, which sitrep_query_set_after()
+ * relies on. */
 void sitrep_query_set_sort(sitrep_query *q, enum sitrep_sort sort) SITREP_NOEXCEPT;
+
+/* Asks the next runs to count facet over all matches, not just the page
+ * (see sitrep_results_facet()).  Counting visits every match: the run then
+ * examines all of them whatever check_at_least says, so totals are exact,
+ * and costs one value read per match and facet (the facet lists of
+ * schema.h), plus a hash-table update per value found.  Asking twice for
+ * one facet counts it once. */
+sitrep_status sitrep_query_add_facet(sitrep_query *q, enum sitrep_facet facet) SITREP_NOEXCEPT;
+
+/* Makes the next runs continue after a hit of an earlier run of this same
+ * query (text, filters, sort) on the same index revision: position is the
+ * number of hits up to and including it (its offset + 1), docid and key
+ * its struct sitrep_hit's docid and sort_key (copied).  A run's offset then
+ * counts from there and must be 0; its totals still count all matches.
+ *
+ * The date orders continue by key, skipping every match that does not sort
+ * after (key, docid): no deep heap, so any depth costs about what the first
+ * page costs, and every match is examined, so totals are exact.  Relevance,
+ * and any order over several shards, continues at offset position, which
+ * costs like an offset (Xapian ranks position + limit hits), and checks that
+ * the hit at position - 1 is still docid.
+ *
+ * SITREP_ERR_INVALID here when position is 0 or over 2^32 - 1, or docid 0.
+ * The run fails with SITREP_ERR_NOT_FOUND when the hit is not where the
+ * arguments say (the index changed, or they were made up), and with
+ * SITREP_ERR_INVALID when its offset is not 0. */
+sitrep_status sitrep_query_set_after(sitrep_query *q, uint64_t position, unsigned docid,
+                                     const char *key, size_t key_len) SITREP_NOEXCEPT;
 
 /* Runs the query and returns hits [offset, offset + limit).  check_at_least
  * asks Xapian to examine at least that many matches, making totals exact up
@@ -176,6 +216,17 @@ struct sitrep_hit {
     double score;       /* relevance weight; 0 for pure filters */
     const char *data;   /* the stored record (JSON), borrowed from the results */
     size_t data_len;
+    const char *sort_key; /* the publication value "YYYYMMDD" ("" when the
+                             article has none), borrowed like data; with
+                             docid, what sitrep_query_set_after() takes */
+    size_t sort_key_len;
+};
+
+/* One counted facet value; the strings are borrowed from the results. */
+struct sitrep_facet_value {
+    const char *value; /* as the facet defines it (schema.h) */
+    const char *label; /* a name to show, "" when the facet has none */
+    uint64_t count;    /* matches with this value */
 };
 
 size_t sitrep_results_count(const sitrep_results *r) SITREP_NOEXCEPT;
@@ -194,6 +245,13 @@ sitrep_status sitrep_results_get(const sitrep_results *r, size_t i, struct sitre
 sitrep_status sitrep_results_snippet(sitrep_results *r, const char *text, size_t len,
                                      size_t length, const char *pre, const char *post,
                                      char **out) SITREP_NOEXCEPT;
+/* The number of distinct values counted for facet (0 when it was not
+ * asked for). */
+size_t sitrep_results_facet_size(const sitrep_results *r, enum sitrep_facet facet) SITREP_NOEXCEPT;
+/* Fills *out for the i-th value of facet, by count descending, then value
+ * ascending (bytewise); SITREP_ERR_INVALID past the end. */
+sitrep_status sitrep_results_facet(const sitrep_results *r, enum sitrep_facet facet, size_t i,
+                                   struct sitrep_facet_value *out) SITREP_NOEXCEPT;
 void sitrep_results_destroy(sitrep_results *r) SITREP_NOEXCEPT;
 
 #ifdef __cplusplus

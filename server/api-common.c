@@ -1,6 +1,7 @@
 /* api-common.c - what several handlers share: taking an index handle, or
- * answering 503 when there is none yet. */
+ * answering 503 when there is none yet; timing. */
 #include <stdio.h>
+#include <time.h>
 
 #include "api.h"
 #include "dbpool.h"
@@ -25,4 +26,11 @@ unsigned srv_api_checkout(const struct srv_app *app, struct srv_request *req, si
     return srv_fail(req, out, 503, "index_unavailable", NULL,
                     "the index cannot be opened (%s); see the server log for request %s",
                     sitrep_status_to_string(st), req->id);
+}
+
+long srv_api_elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
 }

@@ -1,275 +1,30 @@
-/* api-search.c - GET /v1/search.
+/* api-search.c - GET /v1/search and POST /v1/search (the same keys as a
+ * JSON body, for queries too long for a URL).
  *
- * Order of work: parse and validate every parameter, resolve places and
- * persons (both can fail with a 400 before the index is touched), then take
- * a database handle, build the query (text through the Xapian parser, every
- * parameter one OR filter, ANDed together), run it and render the page from
- * the stored records. */
+ * Both forms become one parameter multimap and take one path: search.c
+ * parses, resolves and builds the query; here it is run and the page is
+ * rendered from the stored records, with the facets and the next_cursor.
+ *
+ * Paging: a page is asked for with one hit more than it shows, so the
+ * response knows whether another page exists without trusting an estimate;
+ * next_cursor then names the last hit shown (cursor.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "api.h"
-#include "dbpool.h"
-#include "params.h"
-#include "resolve.h"
-#include "schema.h"
+#include "cursor.h"
+#include "search.h"
 
 /* Matches counted exactly up to this many (Xapian's check_at_least); beyond,
  * total.relation is "gte" when Xapian cannot promise the count. */
 #define EXACT_TOTAL_UP_TO 1000u
 #define SNIPPET_BYTES 240u
-
-/* place, exclude_place, person, exclude_person, source, lang, from/to,
- * event_from/event_to */
-#define MAX_FILTERS 8
-
-struct filter {
-    char **terms;
-    size_t n;
-    bool exclude;
-    bool from_schema; /* free with sitrep_schema_terms_free() */
-};
-
-struct search {
-    struct srv_search_params sp;
-    struct filter filters[MAX_FILTERS];
-    size_t n_filters;
-    json_t *echo; /* the "query" member */
-};
-
-static void search_free(struct search *s)
-{
-    for (size_t i = 0; i < s->n_filters; i++) {
-        struct filter *f = &s->filters[i];
-        if (f->from_schema) {
-            sitrep_schema_terms_free(f->terms, f->n);
-        } else {
-            for (size_t j = 0; j < f->n; j++)
-                free(f->terms[j]);
-            free(f->terms);
-        }
-    }
-    json_decref(s->echo);
-    srv_search_params_free(&s->sp);
-}
-
-/* Starts the filter of one multi-valued parameter, with room for n terms,
- * and the array that echoes its values under param in the response's
- * "query" (borrowed into *echo).  NULL when out of memory. */
-static struct filter *new_filter(struct search *s, const char *param, size_t n, bool exclude,
-                                 json_t **echo)
-{
-    struct filter *f = &s->filters[s->n_filters];
-    f->terms = calloc(n ? n : 1, sizeof *f->terms);
-    if (!f->terms)
-        return NULL;
-    f->n = 0;
-    f->exclude = exclude;
-    f->from_schema = false;
-    s->n_filters++;
-    *echo = json_array();
-    if (!*echo || json_object_set_new(s->echo, param, *echo))
-        return NULL;
-    return f;
-}
-
-/* Takes a resolved term into f and echoes its canonical form, which it
- * frees; false when out of memory. */
-static bool take_value(struct filter *f, json_t *echo, char *term, char *canonical)
-{
-    f->terms[f->n++] = term;
-    bool ok = json_array_append_new(echo, json_string(canonical)) == 0;
-    free(canonical);
-    return ok;
-}
-
-static json_t *place_json(const struct sitrep_place *p)
-{
-    return json_pack("{s:s, s:s, s:s, s:s, s:I}", "id", p->id, "name", p->name,
-                     "country", p->country ? p->country : "", "admin1",
-                     p->admin1 ? p->admin1 : "", "population", (json_int_t)p->population);
-}
-
-/* Adds the filter of one place parameter; returns 0 or an error status. */
-static unsigned add_place_filter(const struct srv_app *app, struct srv_request *req,
-                                 struct search *s, const char *param,
-                                 const struct srv_list *values, bool exclude, json_t **out)
-{
-    if (values->n == 0)
-        return 0;
-    json_t *echo;
-    struct filter *f = new_filter(s, param, values->n, exclude, &echo);
-    if (!f)
-        return srv_fail_nomem(req, out);
-
-    for (size_t i = 0; i < values->n; i++) {
-        struct srv_place_choice c;
-        const char *v = values->v[i];
-        switch (srv_resolve_place(app->gz, v, &c)) {
-        case SRV_RESOLVED:
-            if (!take_value(f, echo, c.term, c.canonical))
-                return srv_fail_nomem(req, out);
-            break;
-        case SRV_UNKNOWN:
-            return srv_fail(req, out, 400, "invalid_parameter", param,
-                            "%s: unknown place '%s'%s", param, v,
-                            app->gz ? "" : " (the gazetteer is not loaded: use an id or a "
-                                           "country code)");
-        case SRV_AMBIGUOUS: {
-            srv_fail(req, out, 400, "ambiguous_entity", param,
-                     "%s: '%s' names %zu different places; pass one of the candidate ids",
-                     param, v, c.n_candidates);
-            json_t *err = srv_error_object(*out);
-            json_t *list = json_array();
-            if (!err || !list || json_object_set_new(err, "candidates", list)) {
-                json_decref(list);
-                return srv_fail_nomem(req, out);
-            }
-            for (size_t j = 0; j < c.n_candidates; j++)
-                if (json_array_append_new(list, place_json(c.candidates[j])))
-                    return srv_fail_nomem(req, out);
-            return 400;
-        }
-        case SRV_NOMEM:
-        default:
-            return srv_fail_nomem(req, out);
-        }
-    }
-    return 0;
-}
-
-static unsigned add_person_filter(const struct srv_app *app, struct srv_request *req,
-                                  struct search *s, const char *param,
-                                  const struct srv_list *values, bool exclude, json_t **out)
-{
-    if (values->n == 0)
-        return 0;
-    json_t *echo;
-    struct filter *f = new_filter(s, param, values->n, exclude, &echo);
-    if (!f)
-        return srv_fail_nomem(req, out);
-
-    for (size_t i = 0; i < values->n; i++) {
-        char *term, *canonical;
-        switch (srv_resolve_person(app->gz, values->v[i], &term, &canonical)) {
-        case SRV_RESOLVED:
-            if (!take_value(f, echo, term, canonical))
-                return srv_fail_nomem(req, out);
-            break;
-        case SRV_UNKNOWN:
-        case SRV_AMBIGUOUS:
-            return srv_fail(req, out, 400, "invalid_parameter", param,
-                            "%s: '%s' is not a name or a person id", param, values->v[i]);
-        case SRV_NOMEM:
-        default:
-            return srv_fail_nomem(req, out);
-        }
-    }
-    return 0;
-}
-
-/* source and lang: plain boolean terms, folded by the schema. */
-static unsigned add_term_filter(struct srv_request *req, struct search *s, const char *param,
-                                enum sitrep_field field, const struct srv_list *values,
-                                json_t **out)
-{
-    if (values->n == 0)
-        return 0;
-    json_t *echo;
-    struct filter *f = new_filter(s, param, values->n, false, &echo);
-    if (!f)
-        return srv_fail_nomem(req, out);
-    for (size_t i = 0; i < values->n; i++) {
-        char *term = sitrep_schema_term(field, values->v[i]);
-        if (!term)
-            return srv_fail_nomem(req, out);
-        f->terms[f->n++] = term;
-        /* The folded value is what matches; echo that. */
-        if (json_array_append_new(echo, json_string(term + strlen(sitrep_schema[field].prefix))))
-            return srv_fail_nomem(req, out);
-    }
-    return 0;
-}
-
-static json_t *iso_date(const char *ymd)
-{
-    char iso[11];
-    snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", ymd, ymd + 4, ymd + 6);
-    return json_string(iso);
-}
-
-static unsigned add_date_filter(struct srv_request *req, struct search *s, bool event,
-                                const char *from, const char *to, json_t **out)
-{
-    const char *from_name = event ? "event_from" : "from";
-    const char *to_name = event ? "event_to" : "to";
-    if (!from[0] && !to[0])
-        return 0;
-    struct filter *f = &s->filters[s->n_filters];
-    memset(f, 0, sizeof *f);
-    sitrep_status st = sitrep_schema_date_terms(event, from[0] ? from : NULL,
-                                                to[0] ? to : NULL, &f->terms, &f->n);
-    if (st == SITREP_ERR_NOMEM)
-        return srv_fail_nomem(req, out);
-    if (st != SITREP_OK) /* params.c checked the bounds; this is belt and braces */
-        return srv_fail(req, out, 400, "invalid_parameter", from[0] ? from_name : to_name,
-                        "%s/%s: not a valid date range", from_name, to_name);
-    f->from_schema = true;
-    s->n_filters++;
-    if ((from[0] && json_object_set_new(s->echo, from_name, iso_date(from))) ||
-        (to[0] && json_object_set_new(s->echo, to_name, iso_date(to))))
-        return srv_fail_nomem(req, out);
-    return 0;
-}
-
-/* ---- place: and person: inside q -------------------------------------- */
-
-/* The resolve callback of sitrep_query_set_text().  It cannot fail, so it is
- * lenient where the parameters are strict: an ambiguous place matches any of
- * its candidates, an unknown one matches nothing. */
-static size_t resolve_in_text(void *ctx, enum sitrep_field field, const char *value,
-                              char **terms, size_t max)
-{
-    const struct srv_app *app = ctx;
-    size_t n = 0;
-
-    if (max == 0)
-        return 0;
-    if (field == SITREP_FIELD_PLACE) {
-        struct srv_place_choice c;
-        switch (srv_resolve_place(app->gz, value, &c)) {
-        case SRV_RESOLVED:
-            terms[n++] = c.term;
-            free(c.canonical);
-            break;
-        case SRV_AMBIGUOUS:
-            for (size_t i = 0; i < c.n_candidates && n < max; i++) {
-                const struct sitrep_place *p = c.candidates[i];
-                char *t = p->kind == SITREP_PLACE_COUNTRY
-                              ? sitrep_schema_term(SITREP_FIELD_COUNTRY, p->country)
-                              : sitrep_schema_term(SITREP_FIELD_PLACE, p->id);
-                if (t)
-                    terms[n++] = t;
-            }
-            break;
-        default:
-            break;
-        }
-    } else if (field == SITREP_FIELD_PERSON) {
-        char *term, *canonical;
-        if (srv_resolve_person(app->gz, value, &term, &canonical) == SRV_RESOLVED) {
-            terms[n++] = term;
-            free(canonical);
-        }
-    } else {
-        char *t = sitrep_schema_term(field, value);
-        if (t)
-            terms[n++] = t;
-    }
-    return n;
-}
+/* A POST body holds what a query string would: this many times
+ * limits.query_bytes (the cap on one value) is plenty. */
+#define BODY_VALUES 8u
 
 /* ---- rendering -------------------------------------------------------- */
 
@@ -331,96 +86,168 @@ fail:
     return NULL;
 }
 
-static long elapsed_ms(const struct timespec *t0)
+/* ---- facets ----------------------------------------------------------- */
+
+/* One facet value as the API shows it: months as "YYYY-MM", countries with
+ * their gazetteer name, places and persons with the name the indexer
+ * stored. */
+static json_t *facet_value_json(const struct srv_app *app, enum sitrep_facet f,
+                                const struct sitrep_facet_value *v)
 {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
+    char month[8];
+    const char *value = v->value, *label = v->label;
+
+    if (f == SITREP_FACET_MONTH && strlen(value) == 6) {
+        snprintf(month, sizeof month, "%.4s-%.2s", value, value + 4);
+        value = month;
+    }
+    if (f == SITREP_FACET_COUNTRY && app->gz) {
+        const struct sitrep_place *c = sitrep_gazetteer_country(app->gz, value);
+        if (c)
+            label = c->name;
+    }
+    if (!*label)
+        label = value;
+    return json_pack("{s:o, s:o, s:I}", "value", srv_json_string_lossy(value, strlen(value)),
+                     "label", srv_json_string_lossy(label, strlen(label)), "count",
+                     (json_int_t)v->count);
 }
 
-unsigned srv_api_search(const struct srv_app *app, struct srv_request *req, json_t **out)
+/* The "facets" member: the facets asked for, in that order, each its
+ * facet_size most frequent values. */
+static json_t *facets_json(const struct srv_app *app, const struct srv_search_params *sp,
+                           const sitrep_results *r)
 {
-    struct search s;
-    struct srv_param_error perr;
+    json_t *facets = json_object();
+    for (size_t i = 0; facets && i < sp->n_facets; i++) {
+        enum sitrep_facet f = sp->facets[i];
+        json_t *list = json_array();
+        if (!list || json_object_set_new(facets, sitrep_facets[f].name, list))
+            goto fail;
+        size_t n = sitrep_results_facet_size(r, f);
+        for (size_t j = 0; j < n && j < sp->facet_size; j++) {
+            struct sitrep_facet_value v;
+            if (sitrep_results_facet(r, f, j, &v) != SITREP_OK ||
+                json_array_append_new(list, facet_value_json(app, f, &v)))
+                goto fail;
+        }
+    }
+    return facets;
+fail:
+    json_decref(facets);
+    return NULL;
+}
+
+/* ---- the search ------------------------------------------------------- */
+
+/* What a cursor is valid for besides the revision: the query as the
+ * wrapper built it (after place and person resolution, so "Kharkiv" and
+ * its id are one query) and the sort.  0 when out of memory. */
+static uint64_t fingerprint(const struct srv_search *s)
+{
+    char *desc = sitrep_query_describe(s->q);
+    if (!desc)
+        return 0;
+    const char *sort = srv_sort_name(s->sp.sort);
+    uint64_t h = srv_cursor_fingerprint(SRV_FNV_SEED, desc, strlen(desc));
+    h = srv_cursor_fingerprint(h, "\n", 1);
+    h = srv_cursor_fingerprint(h, sort, strlen(sort));
+    free(desc);
+    return h ? h : 1;
+}
+
+/* The echo of the page parameters, after the filters'. */
+static bool echo_page(struct srv_search *s)
+{
+    const struct srv_search_params *sp = &s->sp;
+    if (json_object_set_new(s->echo, "sort", json_string(srv_sort_name(sp->sort))) ||
+        json_object_set_new(s->echo, "limit", json_integer(sp->limit)))
+        return false;
+    if (sp->cursor ? json_object_set_new(s->echo, "cursor", json_string(sp->cursor))
+                   : json_object_set_new(s->echo, "offset", json_integer(sp->offset)))
+        return false;
+    if (sp->n_facets) {
+        json_t *names = json_array();
+        if (!names || json_object_set_new(s->echo, "facets", names) ||
+            json_object_set_new(s->echo, "facet_size", json_integer(sp->facet_size)))
+            return false;
+        for (size_t i = 0; i < sp->n_facets; i++)
+            if (json_array_append_new(names, json_string(sitrep_facets[sp->facets[i]].name)))
+                return false;
+    }
+    return true;
+}
+
+/* Checks a decoded cursor against the index and the query, and continues
+ * the query after its hit.  Returns 0 or a 400. */
+static unsigned apply_cursor(struct srv_request *req, struct srv_search *s,
+                             const struct srv_cursor *c, uint64_t fp, json_t **out)
+{
+    if (c->revision != s->stats.revision || c->documents != s->stats.documents)
+        return srv_fail(req, out, 400, "invalid_parameter", "cursor",
+                        "cursor: the index has changed since this cursor was made (revision "
+                        "%llu, now %llu); repeat the search without cursor",
+                        (unsigned long long)c->revision, (unsigned long long)s->stats.revision);
+    if (c->fingerprint != fp)
+        return srv_fail(req, out, 400, "invalid_parameter", "cursor",
+                        "cursor: made for another query or sort; a cursor only pages the "
+                        "search it came from");
+    if (sitrep_query_set_after(s->q, c->position, c->docid, c->key, c->key_len) != SITREP_OK)
+        return srv_fail(req, out, 400, "invalid_parameter", "cursor",
+                        "cursor: does not name a hit (%s)", sitrep_query_last_error(s->q));
+    return 0;
+}
+
+/* The search itself, from parameters in either form. */
+static unsigned search(const struct srv_app *app, struct srv_request *req,
+                       const struct srv_params *params, json_t **out)
+{
+    struct srv_search s;
+    struct srv_cursor cur;
     struct timespec t0;
-    sitrep_db *db = NULL;
-    sitrep_query *q = NULL;
     sitrep_results *res = NULL;
-    bool broken = false;
+    char *next = NULL;
+    char why[128];
     unsigned status;
     sitrep_status st;
+    uint64_t fp = 0;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    memset(&s, 0, sizeof s);
-    struct srv_limits lim = {app->cfg->max_query_bytes, app->cfg->max_page_size,
-                             app->cfg->max_window};
-    if (!srv_search_params_parse(&req->params, &lim, &s.sp, &perr)) {
-        status = srv_fail(req, out, perr.status, perr.code, perr.param, "%s", perr.message);
+    srv_search_init(&s);
+    if ((status = srv_search_prepare(app, req, params, SRV_EP_SEARCH, &s, out)))
+        goto out;
+    if (s.sp.cursor && !srv_cursor_decode(s.sp.cursor, &cur, why, sizeof why)) {
+        status = srv_fail(req, out, 400, "invalid_parameter", "cursor", "cursor: %s", why);
         goto out;
     }
-
-    /* The echo, and every filter, before touching the index. */
-    s.echo = json_object();
-    if (!s.echo || (s.sp.q && json_object_set_new(s.echo, "q", json_string(s.sp.q)))) {
+    if (!echo_page(&s)) {
         status = srv_fail_nomem(req, out);
         goto out;
     }
-    if ((status = add_place_filter(app, req, &s, "place", &s.sp.place, false, out)) ||
-        (status = add_place_filter(app, req, &s, "exclude_place", &s.sp.exclude_place, true,
-                                   out)) ||
-        (status = add_person_filter(app, req, &s, "person", &s.sp.person, false, out)) ||
-        (status = add_person_filter(app, req, &s, "exclude_person", &s.sp.exclude_person, true,
-                                    out)) ||
-        (status = add_term_filter(req, &s, "source", SITREP_FIELD_SOURCE, &s.sp.source, out)) ||
-        (status = add_term_filter(req, &s, "lang", SITREP_FIELD_LANG, &s.sp.lang, out)) ||
-        (status = add_date_filter(req, &s, false, s.sp.from, s.sp.to, out)) ||
-        (status = add_date_filter(req, &s, true, s.sp.event_from, s.sp.event_to, out)))
+    if ((status = srv_search_open(app, req, &s, out)))
         goto out;
-    if (json_object_set_new(s.echo, "sort", json_string(srv_sort_name(s.sp.sort))) ||
-        json_object_set_new(s.echo, "limit", json_integer(s.sp.limit)) ||
-        json_object_set_new(s.echo, "offset", json_integer(s.sp.offset))) {
+    sitrep_query_set_sort(s.q, s.sp.sort);
+    if (!(fp = fingerprint(&s))) {
         status = srv_fail_nomem(req, out);
         goto out;
     }
-
-    if ((status = srv_api_checkout(app, req, &db, out)))
+    if (s.sp.cursor && (status = apply_cursor(req, &s, &cur, fp, out)))
         goto out;
-    struct sitrep_db_stats dbst;
-    st = sitrep_db_get_stats(db, &dbst);
-    if (st != SITREP_OK)
-        goto db_error;
-    req->has_revision = true;
-    req->revision = dbst.revision;
+    for (size_t i = 0; i < s.sp.n_facets; i++)
+        sitrep_query_add_facet(s.q, s.sp.facets[i]);
 
-    st = sitrep_query_new(db, &q);
-    if (st != SITREP_OK)
-        goto db_error;
-    /* Query syntax: Xapian's parser closes an unbalanced bracket or quote
-     * itself ("(shelling", "\"Kharkiv" parse leniently), and reports what it
-     * cannot read, such as a dangling operator ("shelling AND"): that is a
-     * 400 query_syntax_error with the parser's message, never a 5xx. */
-    if (s.sp.q) {
-        st = sitrep_query_set_text(q, s.sp.q, resolve_in_text, (void *)app);
-        if (st == SITREP_ERR_QUERY_SYNTAX) {
-            status = srv_fail(req, out, 400, "query_syntax_error", "q", "q: %s",
-                              sitrep_query_last_error(q));
-            goto out;
-        }
-        if (st != SITREP_OK)
-            goto query_error;
-    }
-    for (size_t i = 0; i < s.n_filters; i++) {
-        st = sitrep_query_add_filter(q, (const char *const *)s.filters[i].terms,
-                                     s.filters[i].n, s.filters[i].exclude);
-        if (st != SITREP_OK)
-            goto query_error;
-    }
-    sitrep_query_set_sort(q, s.sp.sort);
-    unsigned check = s.sp.offset + s.sp.limit;
-    st = sitrep_query_run(q, s.sp.offset, s.sp.limit,
+    unsigned check = s.sp.offset + s.sp.limit + 1;
+    st = sitrep_query_run(s.q, s.sp.offset, s.sp.limit + 1,
                           check > EXACT_TOTAL_UP_TO ? check : EXACT_TOTAL_UP_TO, &res);
-    if (st != SITREP_OK)
-        goto query_error;
+    if (st == SITREP_ERR_NOT_FOUND && s.sp.cursor) {
+        status = srv_fail(req, out, 400, "invalid_parameter", "cursor", "cursor: %s",
+                          sitrep_query_last_error(s.q));
+        goto out;
+    }
+    if (st != SITREP_OK) {
+        status = srv_search_fail_run(req, &s, st, out);
+        goto out;
+    }
 
     uint64_t estimate, lower, upper;
     sitrep_results_total(res, &estimate, &lower, &upper);
@@ -428,21 +255,20 @@ unsigned srv_api_search(const struct srv_app *app, struct srv_request *req, json
     json_t *body = json_object();
     *out = body;
     if (!hits || !body || json_object_set(body, "query", s.echo) ||
-        json_object_set_new(body, "index",
-                            json_pack("{s:I, s:I}", "revision", (json_int_t)dbst.revision,
-                                      "documents", (json_int_t)dbst.documents)) ||
+        json_object_set_new(body, "index", srv_search_index_json(&s)) ||
         json_object_set_new(body, "took_ms", json_integer(0)) ||
         json_object_set_new(body, "total",
-                            json_pack("{s:I, s:s}", "value",
-                                      (json_int_t)lower,
-                                      "relation", lower == upper ? "eq" : "gte")) ||
+                            json_pack("{s:I, s:s}", "value", (json_int_t)lower, "relation",
+                                      lower == upper ? "eq" : "gte")) ||
         json_object_set_new(body, "hits", hits)) {
         if (!body)
             json_decref(hits);
         status = srv_fail_nomem(req, out);
         goto out;
     }
-    for (size_t i = 0; i < sitrep_results_count(res); i++) {
+    size_t count = sitrep_results_count(res);
+    size_t shown = count < s.sp.limit ? count : s.sp.limit;
+    for (size_t i = 0; i < shown; i++) {
         struct sitrep_hit h;
         if (sitrep_results_get(res, i, &h) != SITREP_OK)
             break;
@@ -451,30 +277,96 @@ unsigned srv_api_search(const struct srv_app *app, struct srv_request *req, json
             goto out;
         }
     }
-    json_object_set_new(body, "took_ms", json_integer(elapsed_ms(&t0)));
+    if (s.sp.n_facets && json_object_set_new(body, "facets", facets_json(app, &s.sp, res))) {
+        status = srv_fail_nomem(req, out);
+        goto out;
+    }
+    if (count > shown && shown > 0) {
+        struct sitrep_hit last;
+        struct srv_cursor c = {.revision = s.stats.revision,
+                               .documents = s.stats.documents,
+                               .fingerprint = fp,
+                               .position = (s.sp.cursor ? cur.position : s.sp.offset) + shown};
+        if (sitrep_results_get(res, shown - 1, &last) == SITREP_OK &&
+            last.sort_key_len <= SRV_CURSOR_KEY_MAX) {
+            c.docid = last.docid;
+            memcpy(c.key, last.sort_key, last.sort_key_len);
+            c.key[last.sort_key_len] = '\0';
+            c.key_len = last.sort_key_len;
+            next = srv_cursor_encode(&c);
+            if (!next || json_object_set_new(body, "next_cursor", json_string(next))) {
+                status = srv_fail_nomem(req, out);
+                goto out;
+            }
+        }
+    }
+    json_object_set_new(body, "took_ms", json_integer(srv_api_elapsed_ms(&t0)));
     status = 200;
-    goto out;
-
-db_error:
-    fprintf(stderr, "sitrepd: request %s: %s: %s\n", req->id, sitrep_status_to_string(st),
-            sitrep_db_last_error(db));
-    broken = true;
-    status = srv_fail(req, out, 503, "index_unavailable", NULL,
-                      "the index could not be read (request %s)", req->id);
-    goto out;
-query_error:
-    fprintf(stderr, "sitrepd: request %s: query: %s: %s\n", req->id,
-            sitrep_status_to_string(st), sitrep_query_last_error(q));
-    broken = st != SITREP_ERR_NOMEM && st != SITREP_ERR_INVALID;
-    status = srv_fail(req, out, 500, "internal_error", NULL,
-                      "the search failed (request %s)", req->id);
 out:
+    free(next);
     if (res)
         sitrep_results_destroy(res);
-    if (q)
-        sitrep_query_destroy(q);
-    if (db)
-        srv_dbpool_checkin(app->pool, db, broken);
-    search_free(&s);
+    srv_search_free(app, &s);
+    return status;
+}
+
+unsigned srv_api_search(const struct srv_app *app, struct srv_request *req, json_t **out)
+{
+    return search(app, req, &req->params, out);
+}
+
+/* "application/json", any case, alone or with parameters ("; charset=utf-8"). */
+static bool is_json_type(const char *type)
+{
+    static const char json[] = "application/json";
+    if (!type)
+        return false;
+    while (*type == ' ' || *type == '\t')
+        type++;
+    if (strncasecmp(type, json, sizeof json - 1) != 0)
+        return false;
+    type += sizeof json - 1;
+    while (*type == ' ' || *type == '\t')
+        type++;
+    return *type == '\0' || *type == ';';
+}
+
+unsigned srv_api_search_post(const struct srv_app *app, struct srv_request *req, json_t **out)
+{
+    struct srv_params params;
+    struct srv_param_error err;
+    size_t cap = BODY_VALUES * app->cfg->max_query_bytes;
+    unsigned status;
+
+    srv_params_init(&params);
+    if (req->params.n > 0) {
+        /* One source of parameters, so none silently overrides another. */
+        const char *key = req->params.items[0].key;
+        status = srv_fail(req, out, 400, "invalid_parameter", key,
+                          "%s: POST /v1/search takes its parameters from the JSON body only, "
+                          "not from the query string",
+                          key);
+        goto out;
+    }
+    if (req->body_len > cap) {
+        status = srv_fail(req, out, 413, "payload_too_large", NULL,
+                          "the body is %zu bytes, over the limit of %zu for a search "
+                          "(%u x limits.query_bytes)",
+                          req->body_len, cap, BODY_VALUES);
+        goto out;
+    }
+    if (!is_json_type(req->content_type)) {
+        status = srv_fail(req, out, 400, "invalid_parameter", NULL,
+                          "Content-Type: '%s' is not application/json",
+                          req->content_type ? req->content_type : "(none)");
+        goto out;
+    }
+    if (!srv_params_from_json(req->body, req->body_len, &params, &err)) {
+        status = srv_fail(req, out, err.status, err.code, err.param, "%s", err.message);
+        goto out;
+    }
+    status = search(app, req, &params, out);
+out:
+    srv_params_free(&params);
     return status;
 }

@@ -9,6 +9,7 @@
 #define SRV_API_H
 
 #include <jansson.h>
+#include <time.h>
 
 #include "app.h"
 #include "request.h"
@@ -18,6 +19,8 @@ typedef unsigned (*srv_handler)(const struct srv_app *app, struct srv_request *r
                                 json_t **out);
 
 unsigned srv_api_search(const struct srv_app *app, struct srv_request *req, json_t **out);
+unsigned srv_api_search_post(const struct srv_app *app, struct srv_request *req, json_t **out);
+unsigned srv_api_timeline(const struct srv_app *app, struct srv_request *req, json_t **out);
 unsigned srv_api_article(const struct srv_app *app, struct srv_request *req, json_t **out);
 unsigned srv_api_health(const struct srv_app *app, struct srv_request *req, json_t **out);
 unsigned srv_api_stats(const struct srv_app *app, struct srv_request *req, json_t **out);
@@ -27,5 +30,8 @@ unsigned srv_api_stats(const struct srv_app *app, struct srv_request *req, json_
  * index_unavailable body in *out and returns 503. */
 unsigned srv_api_checkout(const struct srv_app *app, struct srv_request *req, sitrep_db **db,
                           json_t **out);
+
+/* Milliseconds since t0 (CLOCK_MONOTONIC), for "took_ms". */
+long srv_api_elapsed_ms(const struct timespec *t0);
 
 #endif

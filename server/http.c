@@ -286,6 +286,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     st->req.body = st->body.data;
     st->req.body_len = st->body.len;
+    st->req.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                       MHD_HTTP_HEADER_CONTENT_TYPE);
 
     struct args_ctx a = {&st->req.params, false, false, ""};
     MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &a);

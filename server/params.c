@@ -1,6 +1,6 @@
 /* params.c - one table of search parameters; each row says how its value is
- * read.  Everything a client can get wrong is reported here, with the
- * parameter's name, before the index is touched. */
+ * read and which endpoints take it.  Everything a client can get wrong is
+ * reported here, with the parameter's name, before the index is touched. */
 #include "params.h"
 
 #include <stdarg.h>
@@ -12,54 +12,87 @@
 #include "text.h"
 
 enum ptype {
-    P_TEXT,        /* one string (q) */
+    P_TEXT,        /* one string (q, cursor) */
     P_LIST,        /* "a|b" or repeated */
     P_DATE_FROM,   /* lower date bound */
     P_DATE_TO,     /* upper date bound */
     P_SORT,
     P_LIMIT,
     P_OFFSET,
+    P_FACETS,      /* "a,b", "a|b" or repeated: names of the schema's facets */
+    P_FACET_SIZE,
+    P_INTERVAL,
     P_UNSUPPORTED, /* in API.md, not served yet: say so rather than "unknown" */
 };
 
 struct pdef {
     const char *name;
     enum ptype type;
-    size_t offset; /* of the member in struct srv_search_params */
+    size_t offset;      /* of the member in struct srv_search_params */
+    unsigned endpoints; /* enum srv_endpoint bits */
 };
 
 #define F(member) offsetof(struct srv_search_params, member)
+#define ALL (SRV_EP_SEARCH | SRV_EP_TIMELINE)
+#define SEARCH SRV_EP_SEARCH
+#define TIMELINE SRV_EP_TIMELINE
 
 static const struct pdef pdefs[] = {
-    {"q", P_TEXT, F(q)},
-    {"place", P_LIST, F(place)},
-    {"exclude_place", P_LIST, F(exclude_place)},
-    {"person", P_LIST, F(person)},
-    {"exclude_person", P_LIST, F(exclude_person)},
-    {"source", P_LIST, F(source)},
-    {"lang", P_LIST, F(lang)},
-    {"from", P_DATE_FROM, F(from)},
-    {"to", P_DATE_TO, F(to)},
-    {"event_from", P_DATE_FROM, F(event_from)},
-    {"event_to", P_DATE_TO, F(event_to)},
-    {"sort", P_SORT, F(sort)},
-    {"limit", P_LIMIT, F(limit)},
-    {"offset", P_OFFSET, F(offset)},
-    {"timespan", P_UNSUPPORTED, 0},
-    {"near", P_UNSUPPORTED, 0},
-    {"dedup", P_UNSUPPORTED, 0},
-    {"cursor", P_UNSUPPORTED, 0},
-    {"facets", P_UNSUPPORTED, 0},
-    {"facet_size", P_UNSUPPORTED, 0},
-    {"highlight", P_UNSUPPORTED, 0},
-    {"pre_tag", P_UNSUPPORTED, 0},
-    {"post_tag", P_UNSUPPORTED, 0},
-    {"fields", P_UNSUPPORTED, 0},
-    {"format", P_UNSUPPORTED, 0},
+    {"q", P_TEXT, F(q), ALL},
+    {"place", P_LIST, F(place), ALL},
+    {"exclude_place", P_LIST, F(exclude_place), ALL},
+    {"person", P_LIST, F(person), ALL},
+    {"exclude_person", P_LIST, F(exclude_person), ALL},
+    {"source", P_LIST, F(source), ALL},
+    {"lang", P_LIST, F(lang), ALL},
+    {"from", P_DATE_FROM, F(from), ALL},
+    {"to", P_DATE_TO, F(to), ALL},
+    {"event_from", P_DATE_FROM, F(event_from), ALL},
+    {"event_to", P_DATE_TO, F(event_to), ALL},
+    {"sort", P_SORT, F(sort), SEARCH},
+    {"limit", P_LIMIT, F(limit), SEARCH},
+    {"offset", P_OFFSET, F(offset), SEARCH},
+    {"cursor", P_TEXT, F(cursor), SEARCH},
+    {"facets", P_FACETS, F(facets), SEARCH},
+    {"facet_size", P_FACET_SIZE, F(facet_size), SEARCH},
+    {"interval", P_INTERVAL, F(interval), TIMELINE},
+    {"timespan", P_UNSUPPORTED, 0, ALL},
+    {"near", P_UNSUPPORTED, 0, ALL},
+    {"dedup", P_UNSUPPORTED, 0, ALL},
+    {"highlight", P_UNSUPPORTED, 0, SEARCH},
+    {"pre_tag", P_UNSUPPORTED, 0, SEARCH},
+    {"post_tag", P_UNSUPPORTED, 0, SEARCH},
+    {"fields", P_UNSUPPORTED, 0, SEARCH},
+    {"format", P_UNSUPPORTED, 0, SEARCH},
 };
 #define N_PDEFS (sizeof pdefs / sizeof pdefs[0])
 
 #undef F
+#undef ALL
+#undef SEARCH
+#undef TIMELINE
+
+static const char *endpoint_path(unsigned endpoint)
+{
+    return endpoint == SRV_EP_TIMELINE ? "/v1/timeline" : "/v1/search";
+}
+
+static const struct {
+    const char *name;
+    enum srv_interval interval;
+} intervals[] = {
+    {"day", SRV_INTERVAL_DAY},
+    {"week", SRV_INTERVAL_WEEK},
+    {"month", SRV_INTERVAL_MONTH},
+};
+
+const char *srv_interval_name(enum srv_interval interval)
+{
+    for (size_t i = 0; i < sizeof intervals / sizeof intervals[0]; i++)
+        if (intervals[i].interval == interval)
+            return intervals[i].name;
+    return "auto";
+}
 
 static const struct {
     const char *name;
@@ -264,6 +297,58 @@ nomem:
     return false;
 }
 
+/* The API names of the facets, for messages: "place, person, ...". */
+static void facet_names(char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int f = 0; f < SITREP_FACET_LAST && o < size; f++) {
+        if (!sitrep_facets[f].name)
+            continue;
+        int n = snprintf(buf + o, size - o, "%s%s", o ? ", " : "", sitrep_facets[f].name);
+        if (n < 0)
+            break;
+        o += (size_t)n;
+    }
+}
+
+/* Splits value on ',' or '|' into facet names and adds each new one to out,
+ * in order. */
+static bool facets_add(struct srv_search_params *out, const char *name, const char *value,
+                       struct srv_param_error *err)
+{
+    const char *p = value;
+    for (;;) {
+        size_t len = strcspn(p, ",|");
+        const char *a = p, *b = p + len;
+        char piece[32], shown[48], known[96];
+        while (a < b && is_blank(*a))
+            a++;
+        while (b > a && is_blank(b[-1]))
+            b--;
+        if (a == b)
+            return fail(err, "invalid_parameter", name, "%s: empty value", name);
+        snprintf(piece, sizeof piece, "%.*s", (int)(b - a), a);
+        enum sitrep_facet f = (size_t)(b - a) < sizeof piece ? sitrep_facet_by_name(piece)
+                                                             : SITREP_FACET_LAST;
+        if (f == SITREP_FACET_LAST) {
+            facet_names(known, sizeof known);
+            snprintf(shown, sizeof shown, "%.*s%s", (int)((size_t)(b - a) < 40 ? b - a : 40),
+                     a, (size_t)(b - a) < 40 ? "" : "...");
+            return fail(err, "invalid_parameter", name, "%s: '%s' is not one of %s", name,
+                        shown, known);
+        }
+        bool seen = false;
+        for (size_t i = 0; i < out->n_facets; i++)
+            seen = seen || out->facets[i] == f;
+        if (!seen)
+            out->facets[out->n_facets++] = f;
+        if (p[len] == '\0')
+            return true;
+        p += len + 1;
+    }
+}
+
 static const struct pdef *find_pdef(const char *name)
 {
     for (size_t i = 0; i < N_PDEFS; i++)
@@ -302,8 +387,10 @@ static bool parse_one(const struct pdef *def, const struct srv_param *p,
         const char *s = p->value;
         while (is_blank(*s))
             s++;
-        if (!*s)
+        if (!*s && dst == &out->q)
             return true; /* a blank q means no q */
+        if (!*s)
+            return fail(err, "invalid_parameter", name, "%s: empty value", name);
         *dst = strdup(p->value);
         if (!*dst) {
             fail(err, "internal_error", name, "out of memory");
@@ -347,6 +434,24 @@ static bool parse_one(const struct pdef *def, const struct srv_param *p,
                         "%s: '%s' is not a whole number from 0 to %u", name, v,
                         lim->max_window);
         return true;
+    case P_FACETS:
+        return facets_add(out, name, p->value, err);
+    case P_FACET_SIZE:
+        if (!parse_uint(p->value, &out->facet_size) || out->facet_size < 1 ||
+            out->facet_size > SRV_MAX_FACET_SIZE)
+            return fail(err, "invalid_parameter", name,
+                        "%s: '%s' is not a whole number from 1 to %u", name, v,
+                        SRV_MAX_FACET_SIZE);
+        return true;
+    case P_INTERVAL:
+        for (size_t i = 0; i < sizeof intervals / sizeof intervals[0]; i++) {
+            if (strcasecmp(intervals[i].name, p->value) == 0) {
+                out->interval = intervals[i].interval;
+                return true;
+            }
+        }
+        return fail(err, "invalid_parameter", name, "%s: '%s' is not one of day, week, month",
+                    name, v);
     case P_UNSUPPORTED:
     default:
         return fail(err, "invalid_parameter", name, "%s: not supported by this server yet",
@@ -357,6 +462,7 @@ static bool parse_one(const struct pdef *def, const struct srv_param *p,
 static void params_clear(struct srv_search_params *p)
 {
     free(p->q);
+    free(p->cursor);
     list_free(&p->place);
     list_free(&p->exclude_place);
     list_free(&p->person);
@@ -371,12 +477,30 @@ void srv_search_params_free(struct srv_search_params *p)
     params_clear(p);
 }
 
+/* "unknown parameter" lists what the endpoint takes. */
+static void unknown(struct srv_param_error *err, const char *key, unsigned endpoint)
+{
+    char known[320], shown[48];
+    size_t o = 0;
+    known[0] = '\0';
+    for (size_t i = 0; i < N_PDEFS && o < sizeof known; i++) {
+        if (!(pdefs[i].endpoints & endpoint) || pdefs[i].type == P_UNSUPPORTED)
+            continue;
+        int n = snprintf(known + o, sizeof known - o, "%s%s", o ? ", " : "", pdefs[i].name);
+        if (n < 0)
+            break;
+        o += (size_t)n;
+    }
+    fail(err, "invalid_parameter", key, "unknown parameter '%s' (known: %s)",
+         clip(key, shown, sizeof shown), known);
+}
+
 bool srv_search_params_parse(const struct srv_params *in, const struct srv_limits *lim,
-                             struct srv_search_params *out, struct srv_param_error *err)
+                             unsigned endpoint, struct srv_search_params *out,
+                             struct srv_param_error *err)
 {
     bool seen[N_PDEFS] = {false};
-    bool limit_given = false;
-    char shown[48];
+    bool limit_given = false, offset_given = false, facet_size_given = false;
 
     memset(out, 0, sizeof *out);
     memset(err, 0, sizeof *err);
@@ -391,15 +515,18 @@ bool srv_search_params_parse(const struct srv_params *in, const struct srv_limit
         }
         const struct pdef *def = find_pdef(p->key);
         if (!def) {
-            fail(err, "invalid_parameter", p->key,
-                 "unknown parameter '%s' (known: q, place, exclude_place, person, "
-                 "exclude_person, source, lang, from, to, event_from, event_to, sort, "
-                 "limit, offset)",
-                 clip(p->key, shown, sizeof shown));
+            unknown(err, p->key, endpoint);
+            goto fail;
+        }
+        if (!(def->endpoints & endpoint)) {
+            fail(err, "invalid_parameter", def->name, "%s: not a parameter of %s%s", def->name,
+                 endpoint_path(endpoint),
+                 endpoint == SRV_EP_TIMELINE ? " (it takes the filters of /v1/search and interval)"
+                                             : "");
             goto fail;
         }
         size_t k = (size_t)(def - pdefs);
-        if (seen[k] && def->type != P_LIST) {
+        if (seen[k] && def->type != P_LIST && def->type != P_FACETS) {
             fail(err, "invalid_parameter", def->name, "%s: given more than once",
                  def->name);
             goto fail;
@@ -415,11 +542,24 @@ bool srv_search_params_parse(const struct srv_params *in, const struct srv_limit
             fail(err, "invalid_parameter", def->name, "%s: not valid UTF-8", def->name);
             goto fail;
         }
-        if (def->type == P_LIMIT)
-            limit_given = true;
+        limit_given = limit_given || def->type == P_LIMIT;
+        offset_given = offset_given || def->type == P_OFFSET;
+        facet_size_given = facet_size_given || def->type == P_FACET_SIZE;
         if (!parse_one(def, p, lim, out, err))
             goto fail;
     }
+
+    if (out->cursor && offset_given) {
+        fail(err, "conflicting_parameters", "cursor",
+             "cursor: cannot be combined with offset (the cursor says where the page starts)");
+        goto fail;
+    }
+    if (facet_size_given && out->n_facets == 0) {
+        fail(err, "invalid_parameter", "facet_size", "facet_size: given without facets");
+        goto fail;
+    }
+    if (!facet_size_given)
+        out->facet_size = SRV_DEFAULT_FACET_SIZE;
 
     if (!limit_given)
         out->limit = SRV_DEFAULT_LIMIT < lim->max_page_size ? SRV_DEFAULT_LIMIT
@@ -445,4 +585,93 @@ bool srv_search_params_parse(const struct srv_params *in, const struct srv_limit
 fail:
     params_clear(out);
     return false;
+}
+
+/* ---- JSON bodies ------------------------------------------------------ */
+
+/* Appends one JSON scalar as key's text; false (with *err) for other kinds. */
+static bool add_json_scalar(struct srv_params *out, const char *key, size_t key_len,
+                            json_t *v, bool in_array, struct srv_param_error *err)
+{
+    char num[32];
+    const char *text;
+    size_t len;
+    char shown[48];
+
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        text = json_string_value(v);
+        len = json_string_length(v);
+        break;
+    case JSON_INTEGER:
+        len = (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        text = num;
+        break;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        text = json_is_true(v) ? "true" : "false";
+        len = strlen(text);
+        break;
+    default:
+        return fail(err, "invalid_parameter", key,
+                    "%s: %s must be a string, a whole number or a boolean, not %s",
+                    clip(key, shown, sizeof shown), in_array ? "each array item" : "the value",
+                    json_is_real(v)    ? "a fraction"
+                    : json_is_null(v)  ? "null"
+                    : json_is_array(v) ? "an array"
+                                       : "an object");
+    }
+    if (!srv_params_add(out, key, key_len, text, len)) {
+        fail(err, "internal_error", key, "out of memory");
+        err->status = 500;
+        return false;
+    }
+    return true;
+}
+
+bool srv_params_from_json(const char *body, size_t len, struct srv_params *out,
+                          struct srv_param_error *err)
+{
+    json_error_t jerr;
+    json_t *root = NULL;
+    const char *key;
+    json_t *v;
+    bool ok = false;
+
+    memset(err, 0, sizeof *err);
+    if (!body || len == 0) {
+        fail(err, "invalid_parameter", "body", "body: empty; send a JSON object");
+        goto out;
+    }
+    /* Duplicate keys are refused rather than letting the last one win
+     * silently, as a repeated single-valued query parameter is. */
+    root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    if (!root) {
+        fail(err, "invalid_parameter", "body", "body: not valid JSON: %s (line %d, column %d)",
+             jerr.text, jerr.line, jerr.column);
+        goto out;
+    }
+    if (!json_is_object(root)) {
+        fail(err, "invalid_parameter", "body", "body: must be a JSON object of parameters");
+        goto out;
+    }
+    json_object_foreach(root, key, v)
+    {
+        size_t key_len = strlen(key);
+        if (json_is_array(v)) {
+            size_t i;
+            json_t *item;
+            json_array_foreach(v, i, item)
+            {
+                if (!add_json_scalar(out, key, key_len, item, true, err))
+                    goto out;
+            }
+        } else if (!add_json_scalar(out, key, key_len, v, false, err)) {
+            goto out;
+        }
+    }
+    ok = true;
+out:
+    json_decref(root);
+    return ok;
 }

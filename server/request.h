@@ -54,6 +54,7 @@ struct srv_request {
     struct srv_params params; /* the query string (owned by the request) */
     const char *body;         /* request body, NUL-terminated, or NULL */
     size_t body_len;
+    const char *content_type; /* the Content-Type header, or NULL */
     char id[SRV_REQUEST_ID_LEN + 1]; /* X-Request-Id */
 
     /* Filled by the router: the {id} segment of the path, or NULL. */

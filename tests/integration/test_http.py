@@ -329,7 +329,7 @@ class HttpTest(unittest.TestCase):
         self.assertError(r, 404, "not_found")
         r = self.srv.get("/")
         self.assertError(r, 404, "not_found")
-        r = self.srv.request("POST", "/v1/search", body=b'{"q":"x"}',
+        r = self.srv.request("PUT", "/v1/search", body=b'{"q":"x"}',
                              headers={"Content-Type": "application/json"})
         self.assertError(r, 405, "method_not_allowed")
         self.assertIn("GET", r.headers["allow"])

@@ -1,6 +1,7 @@
 /* test-params.c - search parameter parsing, table-driven: each query string
  * either parses into the expected values or fails with the expected code and
- * parameter.  No sockets, no index. */
+ * parameter, for /v1/search or /v1/timeline; and JSON bodies into the same
+ * parameters.  No sockets, no index. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,10 +41,18 @@ struct row {
     const char *place0, *place1;
     size_t n_person;
     const char *person0;
+    unsigned ep; /* enum srv_endpoint; 0 means SRV_EP_SEARCH */
+    const char *cursor;
+    size_t n_facets;
+    const char *facet0, *facet1; /* API names */
+    unsigned facet_size;
+    const char *interval;
 };
 
 #define OK(qs, ...) {.query = qs, __VA_ARGS__}
 #define BAD(qs, c, p) {.query = qs, .code = c, .param = p}
+#define TL_OK(qs, ...) {.query = qs, .ep = SRV_EP_TIMELINE, __VA_ARGS__}
+#define TL_BAD(qs, c, p) {.query = qs, .code = c, .param = p, .ep = SRV_EP_TIMELINE}
 
 static const struct row rows[] = {
     /* defaults */
@@ -121,6 +130,46 @@ static const struct row rows[] = {
     BAD("place=Khar\xc3", "invalid_parameter", "place"),
     /* the first error in arrival order is reported */
     BAD("sort=x&limit=abc", "invalid_parameter", "sort"),
+    /* cursor: decoded later (cursor.c); here only its company */
+    OK("cursor=AbC-_9", .cursor = "AbC-_9", .limit = 20),
+    OK("cursor=x&limit=5", .cursor = "x", .limit = 5),
+    BAD("cursor=", "invalid_parameter", "cursor"),
+    BAD("cursor=x&cursor=y", "invalid_parameter", "cursor"),
+    BAD("cursor=x&offset=0", "conflicting_parameters", "cursor"),
+    BAD("offset=20&cursor=x", "conflicting_parameters", "cursor"),
+    /* facets: ",", "|" or repeated; known names once each, in order */
+    OK("facets=place,person", .n_facets = 2, .facet0 = "place", .facet1 = "person",
+       .facet_size = 10),
+    OK("facets=date|place&facets=place", .n_facets = 2, .facet0 = "date", .facet1 = "place"),
+    OK("facets= country , source", .n_facets = 2, .facet0 = "country", .facet1 = "source"),
+    OK("facets=place&facet_size=100", .n_facets = 1, .facet_size = 100),
+    OK("facet_size=3&facets=person", .n_facets = 1, .facet_size = 3),
+    BAD("facets=place,plaec", "invalid_parameter", "facets"),
+    BAD("facets=day", "invalid_parameter", "facets"),
+    BAD("facets=", "invalid_parameter", "facets"),
+    BAD("facets=place,,person", "invalid_parameter", "facets"),
+    BAD("facets=place&facet_size=0", "invalid_parameter", "facet_size"),
+    BAD("facets=place&facet_size=101", "invalid_parameter", "facet_size"),
+    BAD("facets=place&facet_size=x", "invalid_parameter", "facet_size"),
+    BAD("facet_size=5", "invalid_parameter", "facet_size"),
+    BAD("facets=place&facet_size=5&facet_size=6", "invalid_parameter", "facet_size"),
+    /* interval belongs to the timeline */
+    BAD("interval=day", "invalid_parameter", "interval"),
+    /* /v1/timeline: every filter, no pages */
+    TL_OK("", .interval = "auto"),
+    TL_OK("interval=week", .interval = "week"),
+    TL_OK("interval=Month", .interval = "month"),
+    TL_OK("q=shelling&place=Kharkiv|Kyiv&from=2022-02&to=2022-03", .q = "shelling",
+          .n_place = 2, .from = "20220201", .to = "20220331"),
+    TL_BAD("interval=year", "invalid_parameter", "interval"),
+    TL_BAD("interval=day&interval=week", "invalid_parameter", "interval"),
+    TL_BAD("limit=5", "invalid_parameter", "limit"),
+    TL_BAD("offset=5", "invalid_parameter", "offset"),
+    TL_BAD("cursor=x", "invalid_parameter", "cursor"),
+    TL_BAD("sort=date_asc", "invalid_parameter", "sort"),
+    TL_BAD("facets=place", "invalid_parameter", "facets"),
+    TL_BAD("intervall=day", "invalid_parameter", "intervall"),
+    TL_BAD("from=2022-03&to=2022-02", "conflicting_parameters", "to"),
 };
 
 static void check_row(const struct row *r, const struct srv_limits *lim)
@@ -130,7 +179,7 @@ static void check_row(const struct row *r, const struct srv_limits *lim)
     struct srv_param_error err;
 
     load_query(&in, r->query);
-    bool ok = srv_search_params_parse(&in, lim, &sp, &err);
+    bool ok = srv_search_params_parse(&in, lim, r->ep ? r->ep : SRV_EP_SEARCH, &sp, &err);
     if (r->code) {
         if (ok) {
             fprintf(stderr, "query '%s': parsed, expected %s on %s\n", r->query, r->code,
@@ -183,6 +232,21 @@ static void check_row(const struct row *r, const struct srv_limits *lim)
         if (sp.person.n > 0)
             CHECK_STR(sp.person.v[0], r->person0);
     }
+    if (r->cursor)
+        CHECK_STR(sp.cursor, r->cursor);
+    else
+        CHECK(sp.cursor == NULL);
+    CHECK(sp.n_facets == r->n_facets);
+    if (sp.n_facets > 0 && r->facet0)
+        CHECK_STR(sitrep_facets[sp.facets[0]].name, r->facet0);
+    if (sp.n_facets > 1 && r->facet1)
+        CHECK_STR(sitrep_facets[sp.facets[1]].name, r->facet1);
+    if (r->facet_size)
+        CHECK(sp.facet_size == r->facet_size);
+    else
+        CHECK(sp.facet_size == SRV_DEFAULT_FACET_SIZE);
+    if (r->interval)
+        CHECK_STR(srv_interval_name(sp.interval), r->interval);
     srv_search_params_free(&sp);
     srv_params_free(&in);
 }
@@ -197,18 +261,18 @@ static void test_length_cap(const struct srv_limits *lim)
 
     srv_params_init(&in);
     REQUIRE(srv_params_add(&in, "q", 1, big, lim->max_value_bytes));
-    CHECK(srv_search_params_parse(&in, lim, &sp, &err));
+    CHECK(srv_search_params_parse(&in, lim, SRV_EP_SEARCH, &sp, &err));
     srv_search_params_free(&sp);
     srv_params_free(&in);
 
     REQUIRE(srv_params_add(&in, "q", 1, big, lim->max_value_bytes + 1));
-    CHECK(!srv_search_params_parse(&in, lim, &sp, &err));
+    CHECK(!srv_search_params_parse(&in, lim, SRV_EP_SEARCH, &sp, &err));
     CHECK_STR(err.param, "q");
     CHECK_STR(err.code, "invalid_parameter");
     srv_params_free(&in);
 
     REQUIRE(srv_params_add(&in, "place", 5, big, lim->max_value_bytes + 1));
-    CHECK(!srv_search_params_parse(&in, lim, &sp, &err));
+    CHECK(!srv_search_params_parse(&in, lim, SRV_EP_SEARCH, &sp, &err));
     CHECK_STR(err.param, "place");
     srv_params_free(&in);
 }
@@ -220,7 +284,7 @@ static void test_page_size_below_default(void)
     struct srv_search_params sp;
     struct srv_param_error err;
     srv_params_init(&in);
-    REQUIRE(srv_search_params_parse(&in, &small, &sp, &err));
+    REQUIRE(srv_search_params_parse(&in, &small, SRV_EP_SEARCH, &sp, &err));
     CHECK(sp.limit == 5);
     srv_search_params_free(&sp);
 }
@@ -259,6 +323,67 @@ static void test_date_bounds(void)
     }
 }
 
+/* JSON bodies: the parameters they become ("k=v&k=v", in order), or the
+ * parameter an error names. */
+static void test_json_bodies(void)
+{
+    static const struct {
+        const char *body;
+        const char *want;  /* NULL: rejected */
+        const char *param; /* when rejected */
+    } cases[] = {
+        {"{}", "", NULL},
+        {"{\"q\":\"shelling\",\"limit\":5}", "q=shelling&limit=5", NULL},
+        {"{\"place\":[\"Kharkiv\",\"Kyiv\"],\"offset\":0}", "place=Kharkiv&place=Kyiv&offset=0",
+         NULL},
+        {"{\"facets\":[\"place\"],\"facet_size\":3,\"x\":true}",
+         "facets=place&facet_size=3&x=true", NULL},
+        {"{\"place\":[]}", "", NULL},
+        {"{\"limit\":-1}", "limit=-1", NULL}, /* the parameter table rejects it */
+        /* "Харків" escaped in JSON, raw UTF-8 in the parameter */
+        {" {\"q\" : \"\u0425\u0430\u0440\u043a\u0456\u0432\"} ",
+         "q=\xd0\xa5\xd0\xb0\xd1\x80\xd0\xba\xd1\x96\xd0\xb2", NULL},
+        {"", NULL, "body"},
+        {"{", NULL, "body"},
+        {"{\"q\":\"a\"} x", NULL, "body"},
+        {"[\"q\"]", NULL, "body"},
+        {"\"q=x\"", NULL, "body"},
+        {"{\"q\":\"a\",\"q\":\"b\"}", NULL, "body"},
+        {"{\"q\":\"a\\u0000b\"}", NULL, "body"},
+        {"{\"q\":\"\xff\"}", NULL, "body"},
+        {"{\"limit\":5.5}", NULL, "limit"},
+        {"{\"q\":null}", NULL, "q"},
+        {"{\"place\":{\"id\":1}}", NULL, "place"},
+        {"{\"place\":[\"Kyiv\",[\"x\"]]}", NULL, "place"},
+        {"{\"place\":[\"Kyiv\",null]}", NULL, "place"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct srv_params p;
+        struct srv_param_error err;
+        char got[256] = "";
+        srv_params_init(&p);
+        bool ok = srv_params_from_json(cases[i].body, strlen(cases[i].body), &p, &err);
+        if (ok != (cases[i].want != NULL)) {
+            fprintf(stderr, "body '%s': %s, expected %s\n", cases[i].body,
+                    ok ? "accepted" : err.message, cases[i].want ? "accepted" : "rejected");
+            test_failures++;
+        } else if (ok) {
+            for (size_t j = 0; j < p.n; j++) {
+                size_t o = strlen(got);
+                snprintf(got + o, sizeof got - o, "%s%s=%s", j ? "&" : "", p.items[j].key,
+                         p.items[j].value);
+            }
+            CHECK_STR(got, cases[i].want);
+        } else {
+            CHECK(err.status == 400);
+            CHECK_STR(err.code, "invalid_parameter");
+            CHECK_STR(err.param, cases[i].param);
+            CHECK(strstr(err.message, cases[i].param) != NULL);
+        }
+        srv_params_free(&p);
+    }
+}
+
 int main(void)
 {
     struct srv_limits lim = {100, 250, 10000};
@@ -267,6 +392,7 @@ int main(void)
     test_length_cap(&lim);
     test_page_size_below_default();
     test_date_bounds();
+    test_json_bodies();
     CHECK_STR(srv_sort_name(SITREP_SORT_DATE_ASC), "date_asc");
     return TEST_DONE();
 }

@@ -28,7 +28,12 @@ static const struct {
     {"GET", "", SRV_ROUTE_NO_PATH, NULL},
     {"GET", "/v2/search", SRV_ROUTE_NO_PATH, NULL},
     {"POST", "/v1/nope", SRV_ROUTE_NO_PATH, NULL},
-    {"POST", "/v1/search", SRV_ROUTE_NO_METHOD, NULL},
+    {"POST", "/v1/search", SRV_ROUTE_FOUND, NULL},
+    {"PUT", "/v1/search", SRV_ROUTE_NO_METHOD, NULL},
+    {"GET", "/v1/timeline", SRV_ROUTE_FOUND, NULL},
+    {"HEAD", "/v1/timeline", SRV_ROUTE_FOUND, NULL},
+    {"POST", "/v1/timeline", SRV_ROUTE_NO_METHOD, NULL},
+    {"GET", "/v1/timeline/", SRV_ROUTE_NO_PATH, NULL},
     {"DELETE", "/v1/articles/abc", SRV_ROUTE_NO_METHOD, "abc"},
     {"PUT", "/v1/health", SRV_ROUTE_NO_METHOD, NULL},
     {"OPTIONS", "/v1/stats", SRV_ROUTE_NO_METHOD, NULL},
@@ -103,9 +108,24 @@ int main(void)
     CHECK_STR(code, "not_found");
     CHECK(allow == NULL);
 
-    CHECK(run(&app, "POST", "/v1/search", NULL, NULL, code, sizeof code, &allow, NULL) == 405);
+    CHECK(run(&app, "PUT", "/v1/search", NULL, NULL, code, sizeof code, &allow, NULL) == 405);
     CHECK_STR(code, "method_not_allowed");
-    CHECK(allow && strstr(allow, "GET"));
+    CHECK(allow && strstr(allow, "GET") && strstr(allow, "POST"));
+    CHECK(run(&app, "DELETE", "/v1/timeline", NULL, NULL, code, sizeof code, &allow, NULL) ==
+          405);
+    CHECK(allow && strstr(allow, "GET") && !strstr(allow, "POST"));
+
+    /* POST /v1/search checks its body before the (missing) index. */
+    CHECK(run(&app, "POST", "/v1/search", NULL, NULL, code, sizeof code, NULL, NULL) == 400);
+    CHECK_STR(code, "invalid_parameter");
+    CHECK(run(&app, "GET", "/v1/timeline", "limit", "5", code, sizeof code, NULL, NULL) == 400);
+    CHECK_STR(code, "invalid_parameter");
+    CHECK(run(&app, "GET", "/v1/timeline", "interval", "week", code, sizeof code, NULL, NULL) ==
+          503);
+    CHECK(run(&app, "GET", "/v1/search", "cursor", "not-a-cursor", code, sizeof code, NULL,
+              &body) == 400);
+    CHECK_STR(json_string_value(json_object_get(srv_error_object(body), "param")), "cursor");
+    json_decref(body);
 
     CHECK(run(&app, "DELETE", "/v1/health", NULL, NULL, code, sizeof code, &allow, NULL) ==
           405);

@@ -29,11 +29,59 @@ static void put(sitrep_writer *w, const struct fixture *f)
     REQUIRE(sitrep_doc_index_text(d, SITREP_FIELD_BODY, f->body, strlen(f->body)) == SITREP_OK);
     REQUIRE(sitrep_doc_add_term(d, SITREP_FIELD_PLACE, f->place) == SITREP_OK);
     REQUIRE(sitrep_doc_set_value(d, SITREP_SLOT_PUBLISHED, f->date, 8) == SITREP_OK);
+    /* Facet lists: a value added twice counts once; the label is the id. */
+    REQUIRE(sitrep_doc_add_facet(d, SITREP_SLOT_PLACES, f->place, f->id) == SITREP_OK);
+    REQUIRE(sitrep_doc_add_facet(d, SITREP_SLOT_PLACES, f->place, "again") == SITREP_OK);
+    REQUIRE(sitrep_doc_add_facet(d, SITREP_SLOT_COUNTRIES, "UA", NULL) == SITREP_OK);
+    CHECK(sitrep_doc_add_facet(d, SITREP_SLOT_PUBLISHED, "x", NULL) == SITREP_ERR_INVALID);
+    CHECK(sitrep_doc_add_facet(d, SITREP_SLOT_PLACES, "", NULL) == SITREP_ERR_INVALID);
     snprintf(data, sizeof data, "{\"id\":\"%s\"}", f->id);
     REQUIRE(sitrep_doc_set_data(d, data, strlen(data)) == SITREP_OK);
     CHECK(sitrep_doc_index_text(d, SITREP_FIELD_PLACE, "x", 1) == SITREP_ERR_INVALID);
     REQUIRE(sitrep_writer_put(w, d) == SITREP_OK);
     sitrep_doc_destroy(d);
+}
+
+/* Walks every hit of text (or all documents) in sort order, limit hits a
+ * page, continuing each page after the last hit of the one before; returns
+ * the ids joined by spaces (static buffer). */
+static const char *walk(sitrep_db *db, const char *text, enum sitrep_sort sort, unsigned limit)
+{
+    static char out[256];
+    uint64_t position = 0;
+    unsigned docid = 0;
+    char key[16] = "";
+    out[0] = '\0';
+    for (int page = 0; page < 10; page++) {
+        sitrep_query *q;
+        sitrep_results *r;
+        uint64_t total;
+        REQUIRE(sitrep_query_new(db, &q) == SITREP_OK);
+        if (text)
+            REQUIRE(sitrep_query_set_text(q, text, NULL, NULL) == SITREP_OK);
+        sitrep_query_set_sort(q, sort);
+        if (position)
+            REQUIRE(sitrep_query_set_after(q, position, docid, key, strlen(key)) == SITREP_OK);
+        REQUIRE(sitrep_query_run(q, 0, limit, 100, &r) == SITREP_OK);
+        sitrep_results_total(r, NULL, &total, NULL);
+        CHECK(total == (text ? 2u : 3u)); /* every page counts every match */
+        size_t n = sitrep_results_count(r);
+        for (size_t i = 0; i < n; i++) {
+            struct sitrep_hit h;
+            REQUIRE(sitrep_results_get(r, i, &h) == SITREP_OK);
+            if (*out)
+                strcat(out, " ");
+            strncat(out, h.data + 7, 1);
+            docid = h.docid;
+            snprintf(key, sizeof key, "%.*s", (int)h.sort_key_len, h.sort_key);
+        }
+        position += n;
+        sitrep_results_destroy(r);
+        sitrep_query_destroy(q);
+        if (n < limit)
+            break;
+    }
+    return out;
 }
 
 /* Runs q and returns the ids of the page joined by spaces (static buffer,
@@ -124,6 +172,74 @@ int main(void)
     CHECK_STR(desc, "Query(((Zshell@1 AND Zkharkiv@2) FILTER (Y2022 OR M202301)))");
     free(desc);
     sitrep_query_destroy(q);
+
+    /* Facets count every match, not the page: by count, then value. */
+    {
+        sitrep_results *r;
+        struct sitrep_facet_value v;
+        REQUIRE(sitrep_query_new(db, &q) == SITREP_OK);
+        REQUIRE(sitrep_query_add_facet(q, SITREP_FACET_PLACE) == SITREP_OK);
+        REQUIRE(sitrep_query_add_facet(q, SITREP_FACET_MONTH) == SITREP_OK);
+        REQUIRE(sitrep_query_add_facet(q, SITREP_FACET_MONTH) == SITREP_OK);
+        CHECK(sitrep_query_add_facet(q, SITREP_FACET_LAST) == SITREP_ERR_INVALID);
+        REQUIRE(sitrep_query_run(q, 0, 1, 0, &r) == SITREP_OK);
+        CHECK(sitrep_results_count(r) == 1);
+        CHECK(sitrep_results_facet_size(r, SITREP_FACET_PLACE) == 2);
+        REQUIRE(sitrep_results_facet(r, SITREP_FACET_PLACE, 0, &v) == SITREP_OK);
+        CHECK_STR(v.value, "geonames:706483");
+        CHECK(v.count == 2);
+        CHECK(strcmp(v.label, "a") == 0 || strcmp(v.label, "c") == 0);
+        REQUIRE(sitrep_results_facet(r, SITREP_FACET_PLACE, 1, &v) == SITREP_OK);
+        CHECK_STR(v.value, "geonames:745044");
+        CHECK_STR(v.label, "b");
+        CHECK(v.count == 1);
+        CHECK(sitrep_results_facet(r, SITREP_FACET_PLACE, 2, &v) == SITREP_ERR_INVALID);
+        REQUIRE(sitrep_results_facet(r, SITREP_FACET_MONTH, 0, &v) == SITREP_OK);
+        CHECK_STR(v.value, "202203");
+        CHECK(v.count == 2);
+        CHECK_STR(v.label, "");
+        REQUIRE(sitrep_results_facet(r, SITREP_FACET_MONTH, 1, &v) == SITREP_OK);
+        CHECK_STR(v.value, "202202");
+        CHECK(v.count == 1);
+        CHECK(sitrep_results_facet_size(r, SITREP_FACET_COUNTRY) == 0);
+        uint64_t lower, upper;
+        sitrep_results_total(r, NULL, &lower, &upper);
+        CHECK(lower == 3 && upper == 3);
+        sitrep_results_destroy(r);
+        sitrep_query_destroy(q);
+    }
+
+    /* Continuing after a hit visits every hit once, in every order. */
+    CHECK_STR(walk(db, NULL, SITREP_SORT_DATE_ASC, 1), "a c b");
+    CHECK_STR(walk(db, NULL, SITREP_SORT_DATE_DESC, 1), "b c a");
+    CHECK_STR(walk(db, NULL, SITREP_SORT_DATE_DESC, 2), "b c a");
+    CHECK_STR(walk(db, NULL, SITREP_SORT_RELEVANCE, 2), "b c a");
+    CHECK_STR(walk(db, "shelling", SITREP_SORT_RELEVANCE, 1),
+              ids(db, "shelling", NULL, false, SITREP_SORT_RELEVANCE));
+    CHECK_STR(walk(db, "shelling", SITREP_SORT_DATE_ASC, 1), "a b");
+    {
+        sitrep_results *r = NULL;
+        REQUIRE(sitrep_query_new(db, &q) == SITREP_OK);
+        sitrep_query_set_sort(q, SITREP_SORT_DATE_ASC);
+        CHECK(sitrep_query_set_after(q, 0, 1, "20220228", 8) == SITREP_ERR_INVALID);
+        /* A key the hit does not have, a hit that does not exist. */
+        REQUIRE(sitrep_query_set_after(q, 1, 1, "20200101", 8) == SITREP_OK);
+        CHECK(sitrep_query_run(q, 0, 5, 0, &r) == SITREP_ERR_NOT_FOUND && !r);
+        CHECK(strstr(sitrep_query_last_error(q), "date"));
+        REQUIRE(sitrep_query_set_after(q, 1, 999, "20220228", 8) == SITREP_OK);
+        CHECK(sitrep_query_run(q, 0, 5, 0, &r) == SITREP_ERR_NOT_FOUND && !r);
+        /* No offset after a hit. */
+        REQUIRE(sitrep_query_set_after(q, 1, 1, "20220228", 8) == SITREP_OK);
+        CHECK(sitrep_query_run(q, 1, 5, 0, &r) == SITREP_ERR_INVALID && !r);
+        /* Relevance checks the position. */
+        sitrep_query_set_sort(q, SITREP_SORT_RELEVANCE);
+        REQUIRE(sitrep_query_set_text(q, "shelling", NULL, NULL) == SITREP_OK);
+        REQUIRE(sitrep_query_set_after(q, 2, 999, "", 0) == SITREP_OK);
+        CHECK(sitrep_query_run(q, 0, 5, 0, &r) == SITREP_ERR_NOT_FOUND && !r);
+        REQUIRE(sitrep_query_set_after(q, 7, 1, "", 0) == SITREP_OK);
+        CHECK(sitrep_query_run(q, 0, 5, 0, &r) == SITREP_ERR_NOT_FOUND && !r);
+        sitrep_query_destroy(q);
+    }
 
     /* Records by id. */
     size_t len;
