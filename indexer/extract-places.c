@@ -21,6 +21,14 @@
  * the context, or a locative ("in", "near") comes before it.  A town's name
  * that is one word of a longer capitalised name the gazetteer does not know
  * ("Vladimir" in "Vladimir Putin", "Khan" in "Khan Touman") is dropped.
+ *
+ * A span no name matches exactly is looked up by its romanisation
+ * (sitrep_gazetteer_lookup_loose(): "Deir Ezzor", "al-Raqqa", "Menbej"),
+ * unless it reads as an ordinary word.  Such a guess gives no country
+ * context and is taken only with support (loose_accepted()): a place in a
+ * country of the context named by several words or with a cue in the text
+ * ("in", "near", "... city", "the countryside of ..."), or, in an article
+ * that names no place, the one country the key leads to and a cue.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -42,6 +50,7 @@ struct candidate {
     uint32_t tok, ntok;
     const struct sitrep_place *c[MAX_CANDIDATES];
     uint8_t n;
+    uint8_t match; /* enum sitrep_name_match: how the span matched */
     bool common;   /* a one-word span that is also a common word */
     bool acronym;  /* an all-capitals word of three letters or fewer */
     bool strong;   /* counts as context */
@@ -163,8 +172,73 @@ static bool canonical_match(const struct ex_doc *d, const struct candidate *c,
     return true;
 }
 
+/* Is token i, in lower case, one of words? */
+static bool lower_word_in(const struct ex_doc *d, size_t i, const char *const *words)
+{
+    if (i >= d->ntoks || !(d->toks[i].flags & TK_LOWER))
+        return false;
+    for (size_t k = 0; words[k]; k++)
+        if (tok_is(d, i, words[k]))
+            return true;
+    return false;
+}
+
+/* Does the text around the span say that it names a place?  A locative
+ * before it ("in", "near"), or a word for a kind of place right after it
+ * ("Deir Ezzor city", "Menbej countryside") or before it with "of" ("the
+ * countryside of Hasakah"). */
+static bool place_cue(const struct ex_doc *d, size_t tok, size_t ntok)
+{
+    static const char *const kinds[] = {
+        "city",        "town",          "village",      "countryside", "province",
+        "governorate", "district",      "region",       "oblast",      "suburbs",
+        "outskirts",   "area",          "areas",        "vicinity",    "environs",
+        "camp",        "neighbourhood", "neighborhood", NULL,
+    };
+    size_t before = tok, after = tok + ntok;
+
+    if (before > 0 && (ex_lex_flags(d, before - 1) & LX_LOCATIVE) &&
+        (d->toks[before - 1].flags & TK_LOWER))
+        return true;
+    if (after < d->ntoks && (d->toks[after].flags & TK_SPACE) && lower_word_in(d, after, kinds))
+        return true;
+    return before > 1 && tok_is(d, before - 1, "of") && lower_word_in(d, before - 2, kinds);
+}
+
+/* Is the span [i, i + w) one word, or an article and one word? */
+static bool one_word(const struct ex_doc *d, size_t i, size_t w)
+{
+    return w == 1 || (w == 2 && (ex_lex_flags(d, i) & LX_PARTICLE));
+}
+
+/* May the span [i, i + w) be looked up by its romanisation (loose or
+ * skeleton key) after the exact lookup failed?  Only a span that reads as a
+ * proper name: no word of it in lower case elsewhere in the text or in the
+ * stop list, no all-capitals word ("DAESH"), and not one word opening a
+ * sentence, where any capitalised word stands.  One word needs a cue for
+ * loose_accepted() anyway: without one, the lookup is skipped. */
+static bool loose_lookup_allowed(const struct ex_doc *d, size_t i, size_t w,
+                                 const struct candidate *c)
+{
+    if (c->common || c->acronym)
+        return false;
+    if (w == 1 && (d->toks[i].flags & TK_SENT))
+        return false;
+    if (one_word(d, i, w) && !place_cue(d, i, w))
+        return false;
+    for (size_t k = i; k < i + w; k++) {
+        if (d->toks[k].flags & TK_ALLCAPS)
+            return false;
+        if ((d->toks[k].flags & TK_CAP) && (ex_lex_flags(d, k) & LX_STOP))
+            return false;
+    }
+    return true;
+}
+
 /* Finds candidate spans.  One-word spans that cannot be places are
- * filtered before the lookup; the lookup costs more than the checks. */
+ * filtered before the lookup; the lookup costs more than the checks.  A
+ * span no name matches exactly is tried by its romanisation ("Deir Ezzor"
+ * for Deir ez-Zor) before shorter spans: the longer name is the likelier. */
 static bool find_candidates(struct ex_doc *d, struct candidates *cs)
 {
     size_t maxw = sitrep_gazetteer_max_name_words(d->gz);
@@ -202,13 +276,38 @@ static bool find_candidates(struct ex_doc *d, struct candidates *cs)
                 c.acronym = (last->flags & TK_ALLCAPS) && last->len <= 3;
                 c.embedded = embedded(d, i);
             } else {
-                /* "Old City", "White House": made of common words only. */
+                /* "Old City", "White House": made of common words only.
+                 * An article and words of place names only ("al-Bab") are
+                 * a name, not common words. */
+                bool name_words = true;
                 c.common = true;
-                for (size_t k = i; k < i + w && c.common; k++)
-                    c.common = ex_lex_flags(d, k) != 0 || connector(d, k);
+                for (size_t k = i; k < i + w && c.common; k++) {
+                    unsigned f = ex_lex_flags(d, k);
+                    c.common = f != 0 || connector(d, k);
+                    name_words = name_words && f != 0 && !(f & ~(unsigned)(LX_PARTICLE | LX_GEO));
+                }
+                c.common = c.common && !name_words;
             }
-            n = sitrep_gazetteer_lookup_name(d->gz, d->text + start, end - start, c.c,
-                                             MAX_CANDIDATES);
+            if (loose_lookup_allowed(d, i, w, &c)) {
+                enum sitrep_name_match how;
+                n = sitrep_gazetteer_lookup_loose(d->gz, d->text + start, end - start, c.c,
+                                                  MAX_CANDIDATES, &how);
+                c.match = (uint8_t)how;
+            } else {
+                n = sitrep_gazetteer_lookup_name(d->gz, d->text + start, end - start, c.c,
+                                                 MAX_CANDIDATES);
+                c.match = SITREP_MATCH_EXACT;
+            }
+            if (c.match != SITREP_MATCH_EXACT) {
+                /* A key many places share says nothing; and a country's
+                 * name is too well known to be misspelt: what matches one
+                 * loosely is a word made from it ("Nepalese"). */
+                uint8_t keep = 0;
+                for (uint8_t k = 0; k < n && k < MAX_CANDIDATES; k++)
+                    if (c.c[k]->kind != SITREP_PLACE_COUNTRY)
+                        c.c[keep++] = c.c[k];
+                n = n > MAX_CANDIDATES ? 0 : keep;
+            }
             if (n == 0)
                 continue;
             if (org_suffix(d, i + w)) {
@@ -230,7 +329,10 @@ static bool find_candidates(struct ex_doc *d, struct candidates *cs)
             }
             if (!push_candidate(cs, &c))
                 goto out;
-            i += w - 1;
+            /* A romanisation match may be refused later: then the words
+             * inside it get their chance ("Dimashq" in "Reef Dimashq"). */
+            if (c.match == SITREP_MATCH_EXACT)
+                i += w - 1;
             break;
         }
     }
@@ -255,12 +357,42 @@ static double context_share(struct ex_doc *d, const char *iso2, unsigned total)
     return slot && total > 0 ? (double)*slot / total : 0.0;
 }
 
+/* Is a place found by its romanisation only (a loose or skeleton key) to be
+ * taken?  Such a match is a guess: ordinary words ("Aerial" and Eral),
+ * names of persons and of organisations ("Al-Ahram") match places that way
+ * too.  So the place must fit the article: in a country the article names,
+ * or, when it names no place (demonyms aside: "Russian warplanes raid
+ * Menbej"), the only country the loose key leads to, and then only a
+ * specific span (several words, "Deir Ezzor", "al-Raqqa", or the
+ * name of a large town).  And the text must say that a place is meant
+ * (place_cue()), unless several words (not an article and a word) name it
+ * in an article about its country. */
+static bool loose_accepted(struct ex_doc *d, const struct candidate *c,
+                           const struct sitrep_place *best, unsigned named)
+{
+    const uint16_t *slot = ex_country_slot(d, best->country);
+    bool in_context = slot && *slot > 0, cue = place_cue(d, c->tok, c->ntok);
+    /* An article and one word are one word here: "Al Jazeera" is no place. */
+    bool words = !one_word(d, c->tok, c->ntok);
+
+    if (in_context)
+        return cue || (words && c->match == SITREP_MATCH_LOOSE);
+    /* The skeleton, the vaguer key, only ever within the context. */
+    if (named > 0 || !cue || !single_country(c) || c->match != SITREP_MATCH_LOOSE)
+        return false;
+    return c->ntok > 1 || (c->n == 1 && best->population >= SMALL_PLACE);
+}
+
 static double score(struct ex_doc *d, const struct candidate *c, uint8_t k,
                     const char *const *admin1s, size_t nadmin1, unsigned total)
 {
     const struct sitrep_place *p = c->c[k];
     const uint16_t *slot = ex_country_slot(d, p->country);
-    double s = log10((double)(p->population > 0 ? p->population : 0) + 10.0);
+    /* GeoNames' cities1000 lists places of 1,000 people or more: a town
+     * without a figure (two in three in Syria: Ras al-Ayn) has at least
+     * that many, not none. */
+    long people = p->population > 0 || p->kind != SITREP_PLACE_CITY ? p->population : 1000;
+    double s = log10((double)(people > 0 ? people : 0) + 10.0);
 
     /* Named at all: a little; the article's main country: a lot (Geneva in
      * a Syria story that mentions the US a few times is still not Geneva,
@@ -292,7 +424,7 @@ bool ex_places(struct ex_doc *d)
     struct candidates cs = {0};
     const char *admin1s[MAX_ADMIN1_CTX];
     size_t nadmin1 = 0;
-    unsigned total = 0;
+    unsigned total = 0, demonyms = 0;
     bool ok = false;
 
     if (!d->gz) {
@@ -302,19 +434,27 @@ bool ex_places(struct ex_doc *d)
     for (size_t i = 0; i < d->ntoks; i++)
         if ((ex_lex_flags(d, i) & LX_DEMONYM) && (d->toks[i].flags & TK_CAP)) {
             uint16_t *slot = ex_country_slot(d, ex_lexicon[d->toks[i].lex].iso2);
-            if (slot && *slot < UINT16_MAX)
+            if (slot && *slot < UINT16_MAX) {
                 (*slot)++;
+                demonyms++;
+            }
         }
     if (!find_candidates(d, &cs))
         goto out;
 
-    /* Context from the mentions that need none. */
-    for (size_t m = 0; m < cs.n; m++) {
+    /* Context from the mentions that need none.  A match by romanisation
+     * is a guess: it takes context, never gives it; nor do the words inside
+     * it, which stand only if it falls ("Hassan" in "Al-Hassan"). */
+    for (size_t m = 0, guess_end = 0; m < cs.n; m++) {
         struct candidate *c = &cs.v[m];
         const struct sitrep_place *top = c->c[0];
         const char *country;
-        c->strong = !c->common && (top->kind != SITREP_PLACE_CITY || c->ntok > 1 ||
-                                   (!c->embedded && top->population >= SMALL_PLACE));
+        bool inside_guess = c->tok < guess_end;
+        if (c->match != SITREP_MATCH_EXACT && c->tok + c->ntok > guess_end)
+            guess_end = c->tok + c->ntok;
+        c->strong = !c->common && c->match == SITREP_MATCH_EXACT && !inside_guess &&
+                    (top->kind != SITREP_PLACE_CITY || c->ntok > 1 ||
+                     (!c->embedded && top->population >= SMALL_PLACE));
         if (!c->strong)
             continue;
         country = top->kind == SITREP_PLACE_COUNTRY ? top->country : single_country(c);
@@ -345,6 +485,12 @@ bool ex_places(struct ex_doc *d)
                 best_score = s, best = c->c[k];
         }
         if (!best)
+            continue;
+        /* Inside a romanisation match taken before. */
+        if (d->toks[c->tok].owner != EX_FREE || d->toks[c->tok + c->ntok - 1].owner != EX_FREE)
+            continue;
+        if (c->match != SITREP_MATCH_EXACT &&
+            !loose_accepted(d, c, best, total > demonyms ? total - demonyms : 0))
             continue;
         town = best->kind == SITREP_PLACE_CITY || best->kind == SITREP_PLACE_REGION;
         /* A town's name inside an unknown longer name is that name's word. */

@@ -2,7 +2,7 @@
  *
  * The whole file is read into one allocation and split in place (tabs, '|'
  * and newlines become NULs), so every string of every place points into it:
- * one allocation for ~18 MB of text instead of a million small ones.  Three
+ * one allocation for ~18 MB of text instead of a million small ones.  Four
  * indexes sit beside it, all built once and then read-only:
  *
  *   - names: an open-addressing table (linear probing) with one slot per
@@ -11,6 +11,11 @@
  *     whose hash matches is confirmed by re-keying that one name: lookups are
  *     exact, and a miss (the common case when trying every n-gram of a text)
  *     costs one hash and a probe;
+ *   - tolerant keys: the same for the loose and skeleton keys of the Latin
+ *     names (the section "transliteration-tolerant keys" below), but with
+ *     32 bits of the hash and the place only, and trusted without re-keying
+ *     (struct tol_slot says why); filled in slot order once the file is
+ *     read;
  *   - ids: open addressing over place indexes, compared with strcmp;
  *   - countries: a 26 x 26 array indexed by the ISO 3166-1 alpha-2 code.
  *
@@ -56,6 +61,17 @@ struct name_slot {
     uint32_t name_off; /* offset in buf of the NUL-terminated name */
 };
 
+/* A slot of the tolerant-key table: the low 32 bits of the key's hash and
+ * the place.  Unlike a name_slot it keeps no name to confirm a match by:
+ * a probe trusts the 32 bits (a false match about once in four billion
+ * comparisons, far below what a key that is itself approximate gets wrong),
+ * since re-keying every candidate of a short key ("Bab", "Kala") halved
+ * extraction throughput; and 8 bytes a slot keep the table small. */
+struct tol_slot {
+    uint32_t hash;  /* low half of the key's hash, skeletons' salted */
+    uint32_t place; /* GZ_NONE when the slot is empty */
+};
+
 struct sitrep_gazetteer {
     char *buf;                   /* the file, split in place; owned */
     struct sitrep_place *places; /* owned; strings point into buf */
@@ -67,6 +83,22 @@ struct sitrep_gazetteer {
     uint32_t countries[26 * 26]; /* place index by ISO2, or GZ_NONE */
     size_t max_name_words;
     size_t names_used, places_cap;
+    /* Loose and skeleton keys of the Latin names, in one table (the
+     * skeletons' hashes salted); owned. */
+    struct tol_slot *tol;
+    size_t tol_mask, tol_used;
+    /* The hashes of the tolerant keys last added for one place: its many
+     * spellings ("Manbij", "Menbij", "Manbidj") share keys, and the loader
+     * adds them in a row, so most duplicates are found here without a probe
+     * of the large table. */
+    uint32_t tol_recent[32];
+    size_t tol_recent_n;
+    uint32_t tol_recent_place;
+    /* While the file loads, its tolerant keys wait here (tol_defer()) and
+     * go into the table at the end, in slot order (tol_build()). */
+    bool tol_deferring;
+    struct tol_slot *tol_pending;
+    size_t tol_pending_n, tol_pending_cap;
     /* What the YAML supplement (gazetteer-yaml.c) adds after loading: its
      * names go into extra (addressed by GZ_EXTRA offsets, since extra moves
      * when it grows); every other string it adds is one allocation listed in
@@ -275,6 +307,294 @@ static bool name_has_key(const sitrep_gazetteer *gz, uint32_t off, const char *k
     return same;
 }
 
+/* ---- transliteration-tolerant keys ----
+ *
+ * The press writes one Arabic, Persian, Kurdish, Turkish, Ukrainian or
+ * Russian place name in more romanisations than any list of alternate names
+ * holds ("Deir Ezzor", "Dayr az Zawr"; "Menbej", "Manbij"; "al-Raqqa", "Ar
+ * Raqqah").  Two more keys, computed from the name key (case, diacritics,
+ * apostrophes and hyphens are gone already), absorb the usual variation.
+ * The rules are the tables below; per word of the name:
+ *
+ *   - the loose key drops an Arabic article (tol_articles: a word, or one
+ *     assimilated to the next word's doubled sun letter, "Deir Ezzor" as
+ *     "Deir Zor"), reads each spelling of tol_spellings as one consonant,
+ *     writes a doubled letter once, drops a final "h" after a vowel
+ *     ("Raqqah" = "Raqqa"), and writes each run of vowels as its class in
+ *     tol_vowel_class (A: a, ia; I: e, i, ai, ay, ei; U: o, u, ou, au, aw),
+ *     a final "-eh" as A (taa marbuta: "Teir Maaleh" = "Ter Ma'la").  "y"
+ *     is a vowel except first in a word or between vowels ("Kyiv" = "Kiev";
+ *     "Mayadin"), "w" only after "a" before a consonant ("Zawr" = "Zor").
+ *     "Deir Ezzor" and "Dayr az Zawr" both give "dIr zUr";
+ *   - the skeleton key keeps the loose key's consonants, merging those that
+ *     romanisations disagree on (tol_skeleton: kh/h, q/k, j/g, v/w, ...), a
+ *     repeated one once: "Menbej" and "Manbij" both give "mnbg".
+ *
+ * Words stay apart in both keys: joined, "Mir Hossein" would be Wade-Giles
+ * "Mao-erh-shan".  A name with a letter outside ASCII after folding
+ * (Cyrillic, Arabic, ...) or a digit has no tolerant keys: it matches
+ * exactly or not at all.  Keys with fewer consonants than the minimums
+ * below are not made.  Skeletons are weak evidence: of the capitalised
+ * spans of the UCDP Syria headlines that matched a place only by skeleton,
+ * 3.0 % of 8,503 with three consonants and 0.7 % of 9,343 with four named a
+ * place within 25 km of the event, so sitrep_gazetteer_lookup_loose() tries
+ * the skeleton only when the loose key finds nothing, and extract-places.c
+ * takes it only with support.  scripts/eval-extract mirrors these rules in
+ * Python for its oracle: change both together. */
+
+/* Fewer consonants than this give no loose key ("Al", "Aya"). */
+#define TOL_MIN_LOOSE_CONSONANTS 2
+/* Fewer consonants than this give no skeleton key. */
+#define TOL_MIN_SKELETON 4
+/* Mixed into skeleton hashes, so that a skeleton and a loose key of the same
+ * bytes ("krk") land in different slots. */
+#define TOL_SKELETON_SALT 0x9e3779b97f4a7c15ULL
+
+enum tol_kind { TOL_LOOSE, TOL_SKELETON };
+
+struct tol_keys {
+    char loose[GZ_MAX_NAME_BYTES + 1];
+    size_t loose_len; /* 0: no loose key */
+    char skeleton[GZ_MAX_NAME_BYTES + 1];
+    size_t skeleton_len; /* 0: none, or too short to index */
+};
+
+/* The Arabic article as romanisations write it, alone or assimilated to a
+ * sun letter ("ash-Sham", "ez-Zor"); dropped as words, except as a name's
+ * last word.  A few are also words of European names ("en", "es"), where
+ * dropping them costs nothing: both sides of a match drop them. */
+static const char *const tol_articles[] = {
+    "al", "el", "il",  "ul", "ar", "er", "as", "es",  "ash", "esh",
+    "ad", "ed", "adh", "az", "ez", "at", "et", "ath", "an",  "en",
+};
+
+/* Spellings of one consonant in the romanisation systems the press uses,
+ * tried in this order at each letter (a longer spelling before its
+ * prefixes); upper case stands for a consonant written with two letters. */
+static const struct {
+    char from[5];
+    char to;
+} tol_spellings[] = {
+    {"tsch", 'c'}, /* ч, German: Tschernihiw */
+    {"dzh", 'j'},  /* дж, ج in Russian transcription: Manbidzh */
+    {"tch", 'c'},  /* ч, French: Tchernigov */
+    {"sch", 'S'},  /* ш, German: Schachtarsk */
+    {"cz", 'c'},   /* ч, Polish: Czernihów (č folds to c) */
+    {"ch", 'c'},   /* ч, English: Chernihiv */
+    {"dj", 'j'},   /* ج, French: Djisr ech Choghour */
+    {"kh", 'K'},   /* خ, х */
+    {"gh", 'G'},   /* غ */
+    {"sh", 'S'},   /* ش, ш */
+    {"th", 'T'},   /* ث */
+    {"dh", 'D'},   /* ذ, ض */
+    {"zh", 'Z'},   /* ж, ظ */
+    {"ph", 'f'},   {"ck", 'k'},
+};
+/* The letters a spelling above can start with: a cheap test before the
+ * table, since the loader computes keys for 400,000 names. */
+static const bool tol_spelling_start[128] = {
+    ['c'] = true, ['d'] = true, ['g'] = true, ['k'] = true,
+    ['p'] = true, ['s'] = true, ['t'] = true, ['z'] = true,
+};
+
+/* What the skeleton writes for a consonant of the loose key, where
+ * romanisations disagree: the two-letter consonants as their base letter
+ * (Arabic خ is "kh", "h" or "ch"), q as k (Iraqi and Gulf "g" aside), j as g
+ * (Egyptian ج), c as k, v as w (Kharkiv, Charkiw); a consonantal y is dropped
+ * (Mayadin, Miadin), written '-' here.  Consonants not listed stay as they
+ * are. */
+static const char tol_skeleton[128] = {
+    ['K'] = 'h', ['G'] = 'g', ['S'] = 's', ['T'] = 't', ['D'] = 'd', ['Z'] = 'z',
+    ['q'] = 'k', ['j'] = 'g', ['c'] = 'k', ['v'] = 'w', ['y'] = '-', /* dropped */
+};
+
+static bool tol_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+static bool tol_article(const char *w, size_t n)
+{
+    if (n < 2 || n > 3)
+        return false;
+    for (size_t k = 0; k < sizeof tol_articles / sizeof tol_articles[0]; k++)
+        if (tol_articles[k][0] == w[0] && strlen(tol_articles[k]) == n &&
+            memcmp(tol_articles[k], w, n) == 0)
+            return true;
+    return false;
+}
+
+/* The skeleton's letter for a consonant symbol, or '\0' to drop it. */
+static char tol_skeleton_of(char c)
+{
+    char m = tol_skeleton[(unsigned char)c & 127];
+    return m == '-' ? '\0' : m ? m : c;
+}
+
+/* The class of one vowel letter (y and w where they are vowels). */
+static const char tol_vowel_class[128] = {
+    ['a'] = 'A', ['e'] = 'I', ['i'] = 'I', ['y'] = 'I', ['o'] = 'U', ['u'] = 'U', ['w'] = 'U',
+};
+
+static char tol_class(char c)
+{
+    return tol_vowel_class[(unsigned char)c & 127];
+}
+
+/* The class of a run of vowels: a diphthong after "a" (ai, ay, au, aw) by
+ * its second letter, any other run with an "a" (ia, ya, ea) A, the rest by
+ * its first letter (ou U, ei I). */
+static char tol_run_class(const char *run, size_t n)
+{
+    if (n > 1 && run[0] == 'a')
+        return tol_class(run[1]);
+    if (memchr(run, 'a', n))
+        return 'A';
+    return tol_class(run[0]);
+}
+
+/* The word w[0..n) as symbols: letters, with tol_spellings read as one
+ * consonant, a doubled symbol once, and a final "h" after a vowel dropped
+ * (*final_h tells).  sym has room for n symbols; returns how many there are. */
+static size_t tol_symbols(const char *w, size_t n, char *sym, bool *final_h)
+{
+    size_t i = 0, m = 0;
+
+    while (i < n) {
+        char s = w[i];
+        size_t used = 1;
+        bool may_spell = i + 1 < n && tol_spelling_start[(unsigned char)w[i] & 127];
+        for (size_t k = 0; may_spell && k < sizeof tol_spellings / sizeof tol_spellings[0]; k++) {
+            const char *f = tol_spellings[k].from;
+            size_t fl = 0;
+            while (f[fl] && i + fl < n && f[fl] == w[i + fl])
+                fl++;
+            if (!f[fl]) {
+                s = tol_spellings[k].to;
+                used = fl;
+                break;
+            }
+        }
+        i += used;
+        if (m == 0 || sym[m - 1] != s)
+            sym[m++] = s;
+    }
+    *final_h = m > 2 && sym[m - 1] == 'h' && tol_vowel(sym[m - 2]);
+    if (*final_h)
+        m--;
+    return m;
+}
+
+/* Marks which symbols of sym[0..m) are vowels: a, e, i, o, u; "y" except
+ * first in a word or between vowels; "w" after "a" before a consonant. */
+static void tol_vocalic(const char *sym, size_t m, bool *voc)
+{
+    for (size_t i = 0; i < m; i++) {
+        bool prev = i > 0 && tol_vowel(sym[i - 1]), next = i + 1 < m && tol_vowel(sym[i + 1]);
+        if (sym[i] == 'y')
+            voc[i] = i > 0 && !(prev && next);
+        else if (sym[i] == 'w')
+            voc[i] = i > 0 && sym[i - 1] == 'a' && !next;
+        else
+            voc[i] = tol_vowel(sym[i]);
+    }
+}
+
+/* True when an ASCII letter starts a word at key[i] anywhere in key[i..len). */
+static bool tol_more_words(const char *key, size_t i, size_t len)
+{
+    for (; i < len; i++)
+        if (key[i] >= 'a' && key[i] <= 'z')
+            return true;
+    return false;
+}
+
+/* Computes both tolerant keys of the name key key[0..len). */
+static void tol_keys_of(const char *key, size_t len, struct tol_keys *k)
+{
+    char sym[GZ_MAX_NAME_BYTES];
+    bool voc[GZ_MAX_NAME_BYTES];
+    size_t lo = 0, sk = 0, consonants = 0, skeleton_consonants = 0, word_no = 0, i = 0;
+
+    k->loose_len = k->skeleton_len = 0;
+    if (len > GZ_MAX_NAME_BYTES)
+        return;
+    for (size_t j = 0; j < len; j++) {
+        unsigned char c = (unsigned char)key[j];
+        if (c >= 0x80 || (c >= '0' && c <= '9'))
+            return;
+    }
+    while (i < len) {
+        const char *w;
+        size_t n, m;
+        bool final_h;
+
+        /* Anything but a letter separates words: spaces, '.', '(', ... */
+        while (i < len && !(key[i] >= 'a' && key[i] <= 'z'))
+            i++;
+        if (i == len)
+            break;
+        w = key + i;
+        while (i < len && key[i] >= 'a' && key[i] <= 'z')
+            i++;
+        n = (size_t)(key + i - w);
+        word_no++;
+        if (tol_article(w, n) && tol_more_words(key, i, len))
+            continue;
+        /* "Ezzor", "Assuwayda": an article assimilated to a doubled sun
+         * letter.  Not in a name's first word, where "Essen" and "Ennis"
+         * would lose their first letters. */
+        if (word_no > 1 && n >= 5 && (w[0] == 'a' || w[0] == 'e') && strchr("tdrzsn", w[1]) &&
+            w[2] == w[1] && tol_vowel(w[3])) {
+            w += 2;
+            n -= 2;
+        }
+        m = tol_symbols(w, n, sym, &final_h);
+        tol_vocalic(sym, m, voc);
+        /* Words stay apart: joined, "Mir Hossein" would be "Mao-erh-shan". */
+        if (lo > 0)
+            k->loose[lo++] = ' ';
+        if (sk > 0 && k->skeleton[sk - 1] != ' ')
+            k->skeleton[sk++] = ' ';
+        for (size_t s = 0; s < m;) {
+            if (voc[s]) {
+                size_t e = s;
+                char cls;
+                while (e < m && voc[e])
+                    e++;
+                cls = tol_run_class(sym + s, e - s);
+                if (e == m && s > 0 && cls == 'I' && sym[e - 1] == 'e' && final_h)
+                    cls = 'A';
+                k->loose[lo++] = cls;
+                s = e;
+            } else {
+                char c = tol_skeleton_of(sym[s]);
+                k->loose[lo++] = sym[s];
+                consonants++;
+                if (c && (sk == 0 || k->skeleton[sk - 1] != c)) {
+                    k->skeleton[sk++] = c;
+                    skeleton_consonants++;
+                }
+                s++;
+            }
+        }
+    }
+    if (sk > 0 && k->skeleton[sk - 1] == ' ')
+        sk--;
+    if (consonants >= TOL_MIN_LOOSE_CONSONANTS)
+        k->loose_len = lo;
+    if (skeleton_consonants >= TOL_MIN_SKELETON)
+        k->skeleton_len = sk;
+    k->loose[lo] = '\0';
+    k->skeleton[sk] = '\0';
+}
+
+static uint64_t tol_hash(enum tol_kind kind, const char *key, size_t len)
+{
+    uint64_t h = hash_bytes(key, len);
+    return kind == TOL_SKELETON ? h ^ TOL_SKELETON_SALT : h;
+}
+
 static int kind_rank(enum sitrep_place_kind kind)
 {
     switch (kind) {
@@ -324,19 +644,13 @@ static void keep_best(const sitrep_gazetteer *gz, uint32_t place, const struct s
     out[i] = &gz->places[place];
 }
 
-size_t sitrep_gazetteer_lookup_name(const sitrep_gazetteer *gz, const char *name, size_t len,
-                                    const struct sitrep_place **out, size_t max)
+/* Collects the places with the name key key[0..key_len). */
+static size_t names_lookup(const sitrep_gazetteer *gz, const char *key, size_t key_len,
+                           const struct sitrep_place **out, size_t max)
 {
-    size_t key_len = 0, total = 0, kept = 0;
-    char *key = NULL;
-    uint64_t h;
+    uint64_t h = hash_bytes(key, key_len);
+    size_t total = 0, kept = 0;
 
-    if (!gz || !name || !gz->names)
-        goto out;
-    key = name_key(name, len, &key_len);
-    if (!key || key_len == 0)
-        goto out;
-    h = hash_bytes(key, key_len);
     for (size_t i = h & gz->names_mask;; i = (i + 1) & gz->names_mask) {
         const struct name_slot *slot = &gz->names[i];
         if (slot->place == GZ_NONE)
@@ -345,6 +659,80 @@ size_t sitrep_gazetteer_lookup_name(const sitrep_gazetteer *gz, const char *name
             total++;
             keep_best(gz, slot->place, out, max, &kept);
         }
+    }
+    return total;
+}
+
+size_t sitrep_gazetteer_lookup_name(const sitrep_gazetteer *gz, const char *name, size_t len,
+                                    const struct sitrep_place **out, size_t max)
+{
+    size_t key_len = 0, total = 0;
+    char *key = NULL;
+
+    if (!gz || !name || !gz->names)
+        goto out;
+    key = name_key(name, len, &key_len);
+    if (!key || key_len == 0)
+        goto out;
+    total = names_lookup(gz, key, key_len, out, max);
+out:
+    free(key);
+    return total;
+}
+
+/* Collects the places with the tolerant key of kind key[0..key_len) (the
+ * hash decides: see struct tol_slot). */
+static size_t tol_lookup(const sitrep_gazetteer *gz, enum tol_kind kind, const char *key,
+                         size_t key_len, const struct sitrep_place **out, size_t max)
+{
+    uint32_t h = (uint32_t)tol_hash(kind, key, key_len);
+    size_t total = 0, kept = 0;
+
+    for (size_t i = h & gz->tol_mask;; i = (i + 1) & gz->tol_mask) {
+        const struct tol_slot *slot = &gz->tol[i];
+        if (slot->place == GZ_NONE)
+            break;
+        if (slot->hash == h) {
+            total++;
+            keep_best(gz, slot->place, out, max, &kept);
+        }
+    }
+    return total;
+}
+
+size_t sitrep_gazetteer_lookup_loose(const sitrep_gazetteer *gz, const char *name, size_t len,
+                                     const struct sitrep_place **out, size_t max,
+                                     enum sitrep_name_match *how)
+{
+    size_t key_len = 0, total = 0;
+    char *key = NULL;
+    struct tol_keys k;
+
+    if (how)
+        *how = SITREP_MATCH_NONE;
+    if (!gz || !name || !gz->names)
+        goto out;
+    key = name_key(name, len, &key_len);
+    if (!key || key_len == 0)
+        goto out;
+    total = names_lookup(gz, key, key_len, out, max);
+    if (total) {
+        if (how)
+            *how = SITREP_MATCH_EXACT;
+        goto out;
+    }
+    if (!gz->tol)
+        goto out;
+    tol_keys_of(key, key_len, &k);
+    if (k.loose_len) {
+        total = tol_lookup(gz, TOL_LOOSE, k.loose, k.loose_len, out, max);
+        if (total && how)
+            *how = SITREP_MATCH_LOOSE;
+    }
+    if (!total && k.skeleton_len) {
+        total = tol_lookup(gz, TOL_SKELETON, k.skeleton, k.skeleton_len, out, max);
+        if (total && how)
+            *how = SITREP_MATCH_SKELETON;
     }
 out:
     free(key);
@@ -433,6 +821,8 @@ void sitrep_gazetteer_destroy(sitrep_gazetteer *gz)
     free(gz->buf);
     free(gz->places);
     free(gz->names);
+    free(gz->tol);
+    free(gz->tol_pending);
     free(gz->ids);
     free(gz->extra);
     for (size_t i = 0; i < gz->n_owned; i++)
@@ -580,6 +970,162 @@ static bool parse_population(const char *s, long *out)
     return true;
 }
 
+static size_t table_size_for(size_t n)
+{
+    /* A load factor under 2/3 keeps linear-probing misses short. */
+    size_t size = 1024;
+    while (size < n + n / 2 + 1)
+        size *= 2;
+    return size;
+}
+
+/* Puts (hash, place) into a free slot; no duplicate check. */
+static void tol_insert(struct tol_slot *table, size_t mask, uint32_t h, uint32_t place)
+{
+    size_t i = h & mask;
+    while (table[i].place != GZ_NONE)
+        i = (i + 1) & mask;
+    table[i] = (struct tol_slot){h, place};
+}
+
+/* Makes room in the tolerant-key table for more keys, rehashing into a
+ * larger table when the load factor would pass 2/3. */
+static sitrep_status reserve_tol(sitrep_gazetteer *gz, size_t more)
+{
+    size_t size = table_size_for(gz->tol_used + more);
+    struct tol_slot *n;
+
+    if (gz->tol && gz->tol_mask + 1 >= size)
+        return SITREP_OK;
+    n = malloc(size * sizeof *n);
+    if (!n)
+        return SITREP_ERR_NOMEM;
+    memset(n, 0xFF, size * sizeof *n); /* place = GZ_NONE everywhere */
+    for (size_t i = 0; gz->tol && i <= gz->tol_mask; i++)
+        if (gz->tol[i].place != GZ_NONE)
+            tol_insert(n, size - 1, gz->tol[i].hash, gz->tol[i].place);
+    free(gz->tol);
+    gz->tol = n;
+    gz->tol_mask = size - 1;
+    return SITREP_OK;
+}
+
+/* Adds (h, place) to the table unless it is there already. */
+static sitrep_status tol_add(sitrep_gazetteer *gz, uint32_t h, uint32_t place)
+{
+    sitrep_status status = reserve_tol(gz, 1);
+    size_t i;
+
+    if (status != SITREP_OK)
+        goto out;
+    for (i = h & gz->tol_mask; gz->tol[i].place != GZ_NONE; i = (i + 1) & gz->tol_mask)
+        if (gz->tol[i].place == place && gz->tol[i].hash == h)
+            goto out;
+    gz->tol[i] = (struct tol_slot){h, place};
+    gz->tol_used++;
+out:
+    return status;
+}
+
+/* Keeps (h, place) for tol_build() while the loader reads the file. */
+static sitrep_status tol_defer(sitrep_gazetteer *gz, uint32_t h, uint32_t place)
+{
+    if (gz->tol_pending_n == gz->tol_pending_cap) {
+        /* First as many as the name table has slots: about what a file
+         * with 80 % Latin names needs. */
+        size_t cap = gz->tol_pending_cap ? gz->tol_pending_cap * 2 : gz->names_mask + 1;
+        struct tol_slot *n = realloc(gz->tol_pending, cap * sizeof *n);
+        if (!n)
+            return SITREP_ERR_NOMEM;
+        gz->tol_pending = n;
+        gz->tol_pending_cap = cap;
+    }
+    gz->tol_pending[gz->tol_pending_n++] = (struct tol_slot){h, place};
+    return SITREP_OK;
+}
+
+/* Fills the tolerant-key table with the keys tol_defer() kept, in the order
+ * of their slots (a radix sort, 11 bits a pass): added in file order, every
+ * key was a cache miss in the large table, a fifth of the load time.  The
+ * table, at least 1.5 times as large, is the sort's second buffer. */
+static sitrep_status tol_build(sitrep_gazetteer *gz)
+{
+    size_t n = gz->tol_pending_n, size = table_size_for(n), mask = size - 1, bits = 0;
+    struct tol_slot *keys = gz->tol_pending, *table = malloc(size * sizeof *table), *other;
+    sitrep_status status = SITREP_ERR_NOMEM;
+
+    gz->tol_pending = NULL;
+    gz->tol_pending_n = gz->tol_pending_cap = 0;
+    if (!table)
+        goto out;
+    other = table;
+    while (((size_t)1 << bits) < size)
+        bits++;
+    for (size_t shift = 0; n > 0 && shift < bits; shift += 11) {
+        size_t count[2048 + 1] = {0};
+        struct tol_slot *swap;
+        for (size_t i = 0; i < n; i++)
+            count[(((keys[i].hash & mask) >> shift) & 2047) + 1]++;
+        for (size_t d = 1; d <= 2048; d++)
+            count[d] += count[d - 1];
+        for (size_t i = 0; i < n; i++)
+            other[count[((keys[i].hash & mask) >> shift) & 2047]++] = keys[i];
+        swap = keys, keys = other, other = swap;
+    }
+    if (keys == table) { /* an odd number of passes: back to the other buffer */
+        memcpy(other, table, n * sizeof *table);
+        keys = other;
+    }
+    free(gz->tol);
+    gz->tol = table;
+    gz->tol_mask = mask;
+    gz->tol_used = 0;
+    memset(table, 0xFF, size * sizeof *table); /* place = GZ_NONE everywhere */
+    status = SITREP_OK;
+    for (size_t i = 0; i < n && status == SITREP_OK; i++)
+        status = tol_add(gz, keys[i].hash, keys[i].place);
+out:
+    free(keys);
+    return status;
+}
+
+/* Adds the tolerant key of kind key[0..key_len) for place unless the place
+ * has it already ("Menbij", "Manbij": one loose key). */
+static sitrep_status add_tol_key(sitrep_gazetteer *gz, enum tol_kind kind, const char *key,
+                                 size_t key_len, uint32_t place)
+{
+    uint32_t h = (uint32_t)tol_hash(kind, key, key_len);
+    sitrep_status status = SITREP_OK;
+
+    if (gz->tol_recent_place != place) {
+        gz->tol_recent_place = place;
+        gz->tol_recent_n = 0;
+    }
+    for (size_t k = 0; k < gz->tol_recent_n; k++)
+        if (gz->tol_recent[k] == h)
+            goto out;
+    status = gz->tol_deferring ? tol_defer(gz, h, place) : tol_add(gz, h, place);
+    if (status == SITREP_OK && gz->tol_recent_n < sizeof gz->tol_recent / sizeof gz->tol_recent[0])
+        gz->tol_recent[gz->tol_recent_n++] = h;
+out:
+    return status;
+}
+
+/* Adds the tolerant keys of a name whose name key is key[0..key_len). */
+static sitrep_status add_tolerant_keys(sitrep_gazetteer *gz, uint32_t place, const char *key,
+                                       size_t key_len)
+{
+    sitrep_status status = SITREP_OK;
+    struct tol_keys k;
+
+    tol_keys_of(key, key_len, &k);
+    if (k.loose_len)
+        status = add_tol_key(gz, TOL_LOOSE, k.loose, k.loose_len, place);
+    if (status == SITREP_OK && k.skeleton_len)
+        status = add_tol_key(gz, TOL_SKELETON, k.skeleton, k.skeleton_len, place);
+    return status;
+}
+
 /* Adds (key of the name at off, place) to the name table unless the place
  * already has that key.  Over-long names are skipped (nothing could look them
  * up); the only failure is SITREP_ERR_NOMEM. */
@@ -615,19 +1161,11 @@ static sitrep_status add_name(sitrep_gazetteer *gz, uint32_t place, uint32_t off
     gz->names[i].place = place;
     gz->names[i].name_off = off;
     gz->names_used++;
+    status = add_tolerant_keys(gz, place, key, key_len);
 done:
     free(key);
 out:
     return status;
-}
-
-static size_t table_size_for(size_t n)
-{
-    /* A load factor under 2/3 keeps linear-probing misses short. */
-    size_t size = 1024;
-    while (size < n + n / 2 + 1)
-        size *= 2;
-    return size;
 }
 
 /* Splits one line (already NUL-terminated) into fields at tabs; returns the
@@ -715,6 +1253,7 @@ sitrep_status sitrep_gazetteer_load(const char *path, sitrep_gazetteer **out, ch
     for (size_t i = 0; i <= gz->names_mask; i++)
         gz->names[i].place = GZ_NONE;
     memset(gz->ids, 0xFF, (gz->ids_mask + 1) * sizeof *gz->ids);
+    gz->tol_deferring = true;
 
     status = SITREP_OK;
     for (p = gz->buf; p < gz->buf + len; p = end + 1) {
@@ -812,6 +1351,12 @@ sitrep_status sitrep_gazetteer_load(const char *path, sitrep_gazetteer **out, ch
         }
         if (end == gz->buf + len)
             break;
+    }
+    gz->tol_deferring = false;
+    if (tol_build(gz) != SITREP_OK) {
+        status = SITREP_ERR_NOMEM;
+        set_error(errmsg, path, 0, "out of memory");
+        goto out;
     }
     *out = gz;
     gz = NULL;

@@ -16,6 +16,8 @@
  * space are one space ("Ivano Frankivsk" = "Ivano-Frankivsk"), Cyrillic
  * "ё" is "е", and Arabic loses its vowel marks and tatweel, and unifies alef
  * forms, alef maqsura/Persian yeh with yeh, and keheh with kaf.
+ * sitrep_gazetteer_lookup_loose() also accepts romanisation variants of
+ * Latin-script names ("Deir Ezzor" for Deir ez-Zor).
  *
  * Usage:
  *     sitrep_gazetteer *gz; char *err;
@@ -139,6 +141,44 @@ size_t sitrep_gazetteer_resolve(const sitrep_gazetteer *gz, const char *query,
  * n-gram of a text up to sitrep_gazetteer_max_name_words() words. */
 size_t sitrep_gazetteer_lookup_name(const sitrep_gazetteer *gz, const char *name, size_t len,
                                     const struct sitrep_place **out, size_t max);
+
+/* How sitrep_gazetteer_lookup_loose() matched. */
+enum sitrep_name_match {
+    SITREP_MATCH_NONE,     /* no place */
+    SITREP_MATCH_EXACT,    /* by the name, as sitrep_gazetteer_lookup_name() */
+    SITREP_MATCH_LOOSE,    /* by the loose key: "al-Raqqa" for Ar Raqqah,
+                              "Deir Ezzor" for Deir ez-Zor */
+    SITREP_MATCH_SKELETON, /* by the consonant skeleton, the least sure:
+                              "Mykolajiw" for Mykolaiv */
+};
+
+/* Like sitrep_gazetteer_lookup_name(), and when no name matches
+ * name[0..len) exactly, the places with a name or alternate name that is
+ * a romanisation variant of it.  Latin-script names are compared by a loose
+ * key that ignores Arabic articles ("al-", "ash-", "ez-", also assimilated:
+ * "Ezzor"), doubled letters, a word's final "h" after a vowel, which vowel of
+ * a class is written (e/i/ei/ay, o/u/ou/aw) and how romanisation systems
+ * spell a consonant ("dj"/"dzh"/"j", "ch"/"tch"/"tsch"/"cz"); when no place
+ * has that key, by a consonant skeleton (vowels dropped, kh/h, q/k, j/g, v/w
+ * merged) of at least four consonants.  gazetteer.c has the rules as
+ * tables.  Names in other scripts, and spans with digits, match exactly or
+ * not at all.  "Deir Ezzor" finds Deir ez-Zor, "Menbej" Manbij, "Jesr
+ * al-Shughour" Jisr ash Shughur, "Bokamal" Albu Kamal.  Tolerant matches are
+ * guesses: ordinary words and names of persons match places too ("Aerial"
+ * Eral in India, "Putin" Putten), so callers take them only with support,
+ * as extract-places.c does.
+ *
+ * Writes at most max borrowed pointers (valid as long as gz) to out in the
+ * order of sitrep_gazetteer_resolve() and returns how many places match in
+ * all by the key that matched; when how is not NULL, *how tells which key
+ * that was (SITREP_MATCH_NONE with 0).  Invalid UTF-8, an empty or over-long
+ * span and running out of memory give 0.  Costs about what
+ * sitrep_gazetteer_lookup_name() costs, twice when the name does not match
+ * exactly.  Thread safety: like every lookup, concurrent calls are safe once
+ * loading is done. */
+size_t sitrep_gazetteer_lookup_loose(const sitrep_gazetteer *gz, const char *name, size_t len,
+                                     const struct sitrep_place **out, size_t max,
+                                     enum sitrep_name_match *how);
 
 /* The country with this ISO 3166-1 alpha-2 code (any case), or NULL. */
 const struct sitrep_place *sitrep_gazetteer_country(const sitrep_gazetteer *gz, const char *iso2);

@@ -171,6 +171,47 @@ static void test_disambiguation(void)
     }
 }
 
+/* Places named by a romanisation the gazetteer lacks, resolved through
+ * its loose and skeleton keys, and words that such keys would turn into
+ * places without the checks of extract-places.c. */
+static void test_romanisations(void)
+{
+    static const struct {
+        const char *text, *mention, *id; /* id NULL: the mention is no place */
+    } cases[] = {
+        {"Shelling was reported in Deir Ezzor city on Tuesday.", "Deir Ezzor", "geonames:170794"},
+        {"Families fled the countryside of al-Raqqa.", "al-Raqqa", "geonames:172955"},
+        {"Fighting went on in Menbej overnight.", "Menbej", "geonames:167357"},
+        {"A market in JEsr al-Shughour city was hit.", "JEsr al-Shughour", "geonames:169023"},
+        {"Aid reached the city of Bokamal.", "Bokamal", "geonames:174448"},
+        {"Power was cut in al-Tabaqa city.", "al-Tabaqa", "geonames:172374"},
+        {"Syrian forces advanced near Qameshly.", "Qameshly", "geonames:173377"},
+        /* An article and a place-name word are a name, not common words. */
+        {"Schools reopened in al-Bab city.", "al-Bab", "geonames:174018"},
+        /* Words and names that match a place's key, but no place. */
+        {"Two died in Aerial attacks on Aleppo.", "Aerial", NULL},         /* Eral, India */
+        {"Talks on Idlib were held in Putin's residence.", "Putin", NULL}, /* Putten */
+        {"Al Jazeera reported clashes in Mosul.", "Al Jazeera", NULL},     /* Al Jazirah */
+        {"Residents of Damascus heard fighting in Jobar.", "Jobar", NULL}, /* Juybar, Iran */
+        {"A Kam Air flight landed safely on Monday.", "Kam Air", NULL},    /* Kamir */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *r = run(cases[i].text, NULL);
+        const char *got = NULL;
+        size_t k, j;
+        json_t *p, *m;
+        json_array_foreach(json_object_get(r, "places"), k, p) json_array_foreach(
+            json_object_get(p, "mentions"), j,
+            m) if (strcmp(json_string_value(json_object_get(m, "text")), cases[i].mention) == 0)
+            got = json_string_value(json_object_get(p, "id"));
+        if (cases[i].id ? !got || strcmp(got, cases[i].id) != 0 : got != NULL) {
+            fprintf(stderr, "case %zu: %s: got %s\n", i, cases[i].text, got ? got : "no place");
+            CHECK(false);
+        }
+        json_decref(r);
+    }
+}
+
 static void test_persons(void)
 {
     const char *text = "President Vladimir Putin said on Tuesday that the operation would "
@@ -370,6 +411,7 @@ int main(void)
     test_kharkiv();
     test_spellings();
     test_disambiguation();
+    test_romanisations();
     test_persons();
     test_not_persons();
     test_dates_and_published();

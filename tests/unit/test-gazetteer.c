@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gazetteer-private.h"
 #include "gazetteer.h"
 #include "test.h"
 
@@ -128,6 +129,96 @@ static void test_real_file(const sitrep_gazetteer *gz)
     CHECK(sitrep_gazetteer_max_name_words(gz) >= 3);
 }
 
+/* Is the place with this id among the candidates of
+ * sitrep_gazetteer_lookup_loose(), and did the expected key find them? */
+static bool loose_finds(const sitrep_gazetteer *gz, const char *spelling, const char *id,
+                        enum sitrep_name_match want)
+{
+    const struct sitrep_place *out[8];
+    enum sitrep_name_match how;
+    size_t n = sitrep_gazetteer_lookup_loose(gz, spelling, strlen(spelling), out, 8, &how);
+    bool found = false;
+
+    for (size_t i = 0; i < n && i < 8; i++)
+        found = found || strcmp(out[i]->id, id) == 0;
+    if (!found || how != want)
+        fprintf(stderr, "  \"%s\": %zu candidates, how %d (want %s by %d)\n", spelling, n, (int)how,
+                id, (int)want);
+    return found && how == want;
+}
+
+/* The press's romanisations of a place resolve to the place of the
+ * gazetteer's own spelling, by the key the comment names. */
+static void test_romanisations(const sitrep_gazetteer *gz)
+{
+    static const struct {
+        const char *spelling, *gazetteer_spelling;
+        enum sitrep_name_match how;
+    } cases[] = {
+        {"Deir Ezzor", "Deir ez-Zor", SITREP_MATCH_LOOSE},            /* article assimilated */
+        {"Menbej", "Manbij", SITREP_MATCH_LOOSE},                     /* vowels */
+        {"Jesr al-Shughour", "Jisr ash Shughur", SITREP_MATCH_LOOSE}, /* ou, al/ash */
+        {"JEsr al-Shughour", "Jisr ash Shughur", SITREP_MATCH_LOOSE},
+        {"al-Raqqa", "Ar Raqqah", SITREP_MATCH_LOOSE}, /* article, final h */
+        {"Al-Raqqah", "Ar Raqqah", SITREP_MATCH_LOOSE},
+        {"al-Tabaqa", "At Tabaqah", SITREP_MATCH_LOOSE},
+        {"Al-Suwaidaa", "As Suwaydah", SITREP_MATCH_LOOSE}, /* ai/ay, aa */
+        {"Bokamal", "Albu Kamal", SITREP_MATCH_LOOSE},      /* o/u; "Al-Bukamal" */
+        {"Qameshly", "Al Qamishli", SITREP_MATCH_LOOSE},    /* y as i */
+        {"Edleb", "Idlib", SITREP_MATCH_LOOSE},
+        {"Dair al-Balah", "Dayr al Balah", SITREP_MATCH_LOOSE},
+        {"Khan Yunes", "Khan Yunis", SITREP_MATCH_LOOSE},
+        {"Tikreet", "Tikrit", SITREP_MATCH_LOOSE},        /* ee */
+        {"Mykolajiw", "Mykolaiv", SITREP_MATCH_SKELETON}, /* Polish j, w */
+        /* Exact before tolerant: alternate names, other scripts. */
+        {"Douma", "Duma", SITREP_MATCH_EXACT},
+        {"Kharkov", "Kharkiv", SITREP_MATCH_EXACT},
+        {"\xD0\xA5\xD0\xB0\xD1\x80\xD0\xBA\xD1\x96\xD0\xB2", "Kharkiv", SITREP_MATCH_EXACT},
+    };
+    /* Measured not to match any place loosely: words of conflict reports,
+     * names of persons, a Cyrillic misspelling ("Харькив": other scripts
+     * have no tolerant keys), digits, keys too short to be a key. */
+    static const char *const unmatched[] = {
+        "Government",
+        "Observatory",
+        "Warplanes",
+        "Airstrikes",
+        "Hezbollah",
+        "Assad",
+        "Nasrallah",
+        "Time",
+        "Ra",
+        "Raqqa 2",
+        "\xD0\xA5\xD0\xB0\xD1\x80\xD1\x8C\xD0\xBA\xD0\xB8\xD0\xB2",
+    };
+    const struct sitrep_place *out[8];
+    enum sitrep_name_match how = SITREP_MATCH_LOOSE;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        CHECK(loose_finds(gz, cases[i].spelling, best_id(gz, cases[i].gazetteer_spelling),
+                          cases[i].how));
+    for (size_t i = 0; i < sizeof unmatched / sizeof unmatched[0]; i++) {
+        size_t n =
+            sitrep_gazetteer_lookup_loose(gz, unmatched[i], strlen(unmatched[i]), out, 8, &how);
+        if (n != 0)
+            fprintf(stderr, "  \"%s\" matched %s\n", unmatched[i], out[0]->name);
+        CHECK(n == 0 && how == SITREP_MATCH_NONE);
+    }
+    /* A span of text, and junk. */
+    {
+        const char *text = "shelling on Menbej countryside";
+        const char *at = strstr(text, "Menbej");
+        CHECK(sitrep_gazetteer_lookup_loose(gz, at, 6, out, 8, NULL) == 1 &&
+              strcmp(out[0]->id, best_id(gz, "Manbij")) == 0);
+        CHECK(sitrep_gazetteer_lookup_loose(gz, at, strlen(at), out, 8, &how) == 0);
+    }
+    CHECK(sitrep_gazetteer_lookup_loose(gz, "\xff", 1, out, 8, &how) == 0 &&
+          how == SITREP_MATCH_NONE);
+    CHECK(sitrep_gazetteer_lookup_loose(gz, "", 0, out, 8, NULL) == 0);
+    CHECK(sitrep_gazetteer_lookup_loose(gz, "Menbej", 6, NULL, 0, NULL) == 1);
+    CHECK(sitrep_gazetteer_lookup_loose(NULL, "Menbej", 6, out, 8, NULL) == 0);
+}
+
 /* Writes text to a new temporary file; returns its path (static buffer). */
 static const char *write_temp(const char *text)
 {
@@ -201,6 +292,108 @@ static void test_malformed(void)
     }
 }
 
+/* The consonants and vowels of made-up names ("Kabab", "Kidab", ...). */
+static const char test_consonants[] = "bdfgklmnprstvz", test_vowels[] = "aiu";
+
+static char consonant(int i)
+{
+    return test_consonants[i % 14];
+}
+
+static char vowel(int i)
+{
+    return test_vowels[i % 3];
+}
+
+/* Tolerant keys of a small file, of names the YAML supplement's code adds
+ * later (which grows the table past its first size), and of the places
+ * that share a key. */
+static void test_tolerant_small(void)
+{
+    enum { N_FILE = 588, N_ADDED = 400 };
+    size_t cap = 400 + N_FILE * 80, len = 0;
+    char *text = malloc(cap), why[128], name[64];
+    const struct sitrep_place *out[8];
+    enum sitrep_name_match how;
+    sitrep_gazetteer *gz = NULL;
+    const char *path;
+    char *err = NULL;
+
+    REQUIRE(text != NULL);
+    len +=
+        (size_t)snprintf(text + len, cap - len,
+                         "geonames:1\tcity\tTeir Maaleh\tSY\t\t\t1.5\t2.5\t0\t"
+                         "Tayr Ma'lah|\xD8\xAA\xD9\x8A\xD8\xB1 \xD9\x85\xD8\xB9\xD9\x84\xD8\xA9\n"
+                         "geonames:2\tcity\tBab\tSY\t\t\t1.5\t2.5\t100\t\n"
+                         "geonames:3\tcity\tBaab\tIQ\t\t\t1.5\t2.5\t900\t\n");
+    /* Every name its own loose key: "Kabab Tarun", "Kabib Tarun", ... */
+    for (int i = 0; i < N_FILE; i++)
+        len += (size_t)snprintf(text + len, cap - len,
+                                "geonames:%d\tcity\tKa%c%c%c Tarun\tSY\t\t\t1.5\t2.5\t0\t\n",
+                                100 + i, consonant(i), vowel(i / 14), consonant(i / 42));
+    path = write_temp(text);
+    free(text);
+    CHECK(sitrep_gazetteer_load(path, &gz, &err) == SITREP_OK);
+    unlink(path);
+    free(err);
+    REQUIRE(gz != NULL);
+
+    /* "Ter Ma’la" in a headline: vowels, an apostrophe, the final -eh. */
+    {
+        const char *q = "Ter Ma\xE2\x80\x99la";
+        CHECK(sitrep_gazetteer_lookup_loose(gz, q, strlen(q), out, 8, &how) == 1 &&
+              strcmp(out[0]->id, "geonames:1") == 0 && how == SITREP_MATCH_LOOSE);
+    }
+    /* Exact names first; a loose key several places share, best first. */
+    CHECK(sitrep_gazetteer_lookup_loose(gz, "Bab", 3, out, 8, &how) == 1 &&
+          strcmp(out[0]->id, "geonames:2") == 0 && how == SITREP_MATCH_EXACT);
+    CHECK(sitrep_gazetteer_lookup_loose(gz, "Al-Babb", 7, out, 8, &how) == 2 &&
+          how == SITREP_MATCH_LOOSE && strcmp(out[0]->id, "geonames:3") == 0);
+    /* Vowel classes differ: not loosely; too few consonants for a skeleton. */
+    CHECK(sitrep_gazetteer_lookup_loose(gz, "Bob", 3, out, 8, &how) == 0);
+
+    for (int i = 0; i < N_ADDED; i++) {
+        char id[32];
+        const char *alias[] = {name};
+        struct gz_place_spec spec = {
+            .id = id,
+            .name = "Tell Zayd",
+            .kind = SITREP_PLACE_REGION,
+            .country = "SY",
+            .admin1 = "",
+            .lat = 35,
+            .lon = 37,
+            .aliases = alias,
+            .n_aliases = 1,
+        };
+        snprintf(id, sizeof id, "sitrep:t%d", i);
+        snprintf(name, sizeof name, "Jabal al-Za%c%c%c%c", consonant(i), vowel(i / 14),
+                 consonant(i / 42), vowel(i / 3));
+        CHECK(gz_add_place(gz, &spec, why, sizeof why) == SITREP_OK);
+    }
+    /* Every key survived the table's growth. */
+    for (int i = 0; i < N_FILE; i += 7) {
+        snprintf(name, sizeof name, "Kaa%c%c%c Taroun", consonant(i), vowel(i / 14),
+                 consonant(i / 42));
+        if (sitrep_gazetteer_lookup_loose(gz, name, strlen(name), out, 8, &how) != 1 ||
+            how != SITREP_MATCH_LOOSE || out[0] != sitrep_gazetteer_get(gz, "geonames:100") + i) {
+            fprintf(stderr, "  \"%s\"\n", name);
+            CHECK(false);
+        }
+    }
+    for (int i = 0; i < N_ADDED; i += 7) {
+        char id[32];
+        snprintf(id, sizeof id, "sitrep:t%d", i);
+        snprintf(name, sizeof name, "Jabal az-Zaa%c%c%c%c%c", consonant(i), vowel(i / 14),
+                 vowel(i / 14), consonant(i / 42), vowel(i / 3));
+        CHECK(sitrep_gazetteer_lookup_loose(gz, name, strlen(name), out, 8, &how) >= 1 &&
+              strcmp(out[0]->id, id) == 0 && how == SITREP_MATCH_LOOSE);
+    }
+    CHECK(sitrep_gazetteer_lookup_loose(gz, "Tel Zaid", 8, out, 8, &how) == N_ADDED &&
+          how == SITREP_MATCH_LOOSE);
+    sitrep_gazetteer_destroy(gz);
+}
+
 int main(void)
 {
     const char *src = getenv("SITREP_SOURCE_DIR");
@@ -209,6 +402,7 @@ int main(void)
     char *err = NULL;
 
     test_malformed();
+    test_tolerant_small();
 
     if (!src) {
         fprintf(stderr, "SITREP_SOURCE_DIR is not set\n");
@@ -221,6 +415,7 @@ int main(void)
         return 99;
     }
     test_real_file(gz);
+    test_romanisations(gz);
     sitrep_gazetteer_destroy(gz);
     return TEST_DONE();
 }
