@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "store.h"
@@ -38,6 +39,8 @@ struct sitrep_query {
     std::vector<Xapian::Query> excludes;
     enum sitrep_sort sort = SITREP_SORT_RELEVANCE;
     bool facets[SITREP_FACET_LAST] = {};
+    /* sitrep_query_set_place_ranks(): place id -> rank */
+    std::unordered_map<std::string, double> place_ranks;
     /* sitrep_query_set_after() */
     bool has_after = false;
     uint64_t after_position = 0;
