@@ -37,6 +37,10 @@ struct sitrep_query {
     bool has_text = false;
     std::vector<Xapian::Query> filters;
     std::vector<Xapian::Query> excludes;
+    /* Which list each sitrep_query_add_filter() went to, in order ('f'
+     * filters, 'x' excludes, '-' neither: an empty exclusion), for
+     * sitrep_query_pop_filter(). */
+    std::string added;
     enum sitrep_sort sort = SITREP_SORT_RELEVANCE;
     bool facets[SITREP_FACET_LAST] = {};
     /* sitrep_query_set_place_ranks(): place id -> rank */

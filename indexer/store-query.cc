@@ -278,16 +278,33 @@ sitrep_status sitrep_query_add_filter(sitrep_query *q, const char *const *terms,
         Xapian::Query f = parts.empty()
                               ? Xapian::Query::MatchNothing
                               : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
-        if (exclude) {
-            if (!parts.empty())
-                q->excludes.push_back(f);
-        } else {
+        /* An empty exclusion excludes nothing and is not kept, but it is
+         * still the last one added. */
+        char kind = !exclude ? 'f' : parts.empty() ? '-' : 'x';
+        q->added.reserve(q->added.size() + 1);
+        if (kind == 'x')
+            q->excludes.push_back(f);
+        else if (kind == 'f')
             q->filters.push_back(f);
-        }
+        q->added.push_back(kind);
         return SITREP_OK;
     } catch (...) {
         return map_exception(q->error);
     }
+}
+
+sitrep_status sitrep_query_pop_filter(sitrep_query *q) noexcept
+{
+    if (q->added.empty()) {
+        q->error = "no filter to remove";
+        return SITREP_ERR_INVALID;
+    }
+    if (q->added.back() == 'x')
+        q->excludes.pop_back();
+    else if (q->added.back() == 'f')
+        q->filters.pop_back();
+    q->added.pop_back();
+    return SITREP_OK;
 }
 
 void sitrep_query_set_sort(sitrep_query *q, enum sitrep_sort sort) noexcept

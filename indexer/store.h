@@ -208,6 +208,14 @@ sitrep_status sitrep_query_set_text(sitrep_query *q, const char *text, sitrep_re
 sitrep_status sitrep_query_add_filter(sitrep_query *q, const char *const *terms, size_t n,
                                       bool exclude) SITREP_NOEXCEPT;
 
+/* Removes the filter (or exclusion) sitrep_query_add_filter() added last,
+ * so that one query runs under several extra filters in turn:
+ *
+ *     for each place: add_filter(q, {term}, 1, false); run(q, ...); pop_filter(q);
+ *
+ * SITREP_ERR_INVALID when there is none. */
+sitrep_status sitrep_query_pop_filter(sitrep_query *q) SITREP_NOEXCEPT;
+
 /* The order of hits.  Relevance is by weight, ties by ascending docid;
  * relevance without text is date_desc.  The date orders are by the
  * publication value, ties by docid in the same direction, and ignore

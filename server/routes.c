@@ -8,6 +8,7 @@ static const struct srv_route routes[] = {
     {"GET", "/v1/search", srv_api_search, "GET, HEAD, POST, OPTIONS"},
     {"POST", "/v1/search", srv_api_search_post, "GET, HEAD, POST, OPTIONS"},
     {"GET", "/v1/timeline", srv_api_timeline, "GET, HEAD, OPTIONS"},
+    {"GET", "/v1/geo", srv_api_geo, "GET, HEAD, OPTIONS"},
     {"GET", "/v1/articles/{id}", srv_api_article, "GET, HEAD, OPTIONS"},
     {"GET", "/v1/health", srv_api_health, "GET, HEAD, OPTIONS"},
     {"GET", "/v1/stats", srv_api_stats, "GET, HEAD, OPTIONS"},

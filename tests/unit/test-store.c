@@ -171,6 +171,20 @@ int main(void)
     char *desc = sitrep_query_describe(q);
     CHECK_STR(desc, "Query(((Zshell@1 AND Zkharkiv@2) FILTER (Y2022 OR M202301)))");
     free(desc);
+    /* Filters come off last first; an empty exclusion counts as one. */
+    const char *ex[] = {"Y2021"};
+    REQUIRE(sitrep_query_add_filter(q, ex, 1, true) == SITREP_OK);
+    REQUIRE(sitrep_query_add_filter(q, ex, 0, true) == SITREP_OK);
+    REQUIRE(sitrep_query_pop_filter(q) == SITREP_OK);
+    desc = sitrep_query_describe(q);
+    CHECK_STR(desc, "Query((((Zshell@1 AND Zkharkiv@2) FILTER (Y2022 OR M202301)) AND_NOT Y2021))");
+    free(desc);
+    REQUIRE(sitrep_query_pop_filter(q) == SITREP_OK);
+    REQUIRE(sitrep_query_pop_filter(q) == SITREP_OK);
+    desc = sitrep_query_describe(q);
+    CHECK_STR(desc, "Query((Zshell@1 AND Zkharkiv@2))");
+    free(desc);
+    CHECK(sitrep_query_pop_filter(q) == SITREP_ERR_INVALID);
     sitrep_query_destroy(q);
 
     /* Facets count every match, not the page: by count, then value. */
