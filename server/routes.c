@@ -9,6 +9,8 @@ static const struct srv_route routes[] = {
     {"POST", "/v1/search", srv_api_search_post, "GET, HEAD, POST, OPTIONS"},
     {"GET", "/v1/timeline", srv_api_timeline, "GET, HEAD, OPTIONS"},
     {"GET", "/v1/geo", srv_api_geo, "GET, HEAD, OPTIONS"},
+    {"GET", "/v1/entities", srv_api_entities, "GET, HEAD, OPTIONS"},
+    {"GET", "/v1/entities/{id}", srv_api_entity, "GET, HEAD, OPTIONS"},
     {"GET", "/v1/articles/{id}", srv_api_article, "GET, HEAD, OPTIONS"},
     {"GET", "/v1/health", srv_api_health, "GET, HEAD, OPTIONS"},
     {"GET", "/v1/stats", srv_api_stats, "GET, HEAD, OPTIONS"},
