@@ -511,7 +511,8 @@ static sitrep_status build_index(sitrep_gazetteer_names *n)
                 n->index[k++] = (struct gn_key){c + 1, (uint32_t)i};
     }
     n->n_index = k;
-    qsort(n->index, n->n_index, sizeof *n->index, by_key);
+    if (n->n_index)
+        qsort(n->index, n->n_index, sizeof *n->index, by_key);
     return SITREP_OK;
 }
 
@@ -534,8 +535,10 @@ sitrep_status sitrep_gazetteer_names_build(const sitrep_gazetteer *gz, const cha
         goto out;
     if (supplement && *supplement && (st = read_supplement(n, supplement, errmsg)) != SITREP_OK)
         goto out;
-    qsort(n->names, n->n_names, sizeof *n->names, by_entity);
-    qsort(n->persons, n->n_persons, sizeof *n->persons, by_person_id);
+    if (n->n_names)
+        qsort(n->names, n->n_names, sizeof *n->names, by_entity);
+    if (n->n_persons)
+        qsort(n->persons, n->n_persons, sizeof *n->persons, by_person_id);
     if ((st = build_index(n)) != SITREP_OK)
         goto out;
     *out = n;

@@ -143,7 +143,8 @@ static sitrep_status places_by_prefix(const struct srv_app *app, sitrep_db *db,
         c->matched = e.name;
         c->count = k; /* for now: the match's rank */
     }
-    qsort(all.v, all.n, sizeof *all.v, by_place);
+    if (all.n)
+        qsort(all.v, all.n, sizeof *all.v, by_place);
     for (size_t i = 0; i < all.n;) {
         size_t j = i, best = i;
         for (; j < all.n && all.v[j].place == all.v[i].place; j++) {
@@ -434,7 +435,8 @@ unsigned srv_api_entities(const struct srv_app *app, struct srv_request *req, js
         status = fail_index(req, db, st, &broken, out);
         goto out;
     }
-    qsort(found.v, found.n, sizeof *found.v, by_rank);
+    if (found.n)
+        qsort(found.v, found.n, sizeof *found.v, by_rank);
 
     json_t *list = json_array(), *types = json_array();
     json_t *body = json_pack("{s:{s:o, s:o, s:I}, s:o, s:I, s:o}", "query", "type",

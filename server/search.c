@@ -375,10 +375,12 @@ static sitrep_status collect_near(const struct srv_app *app, struct srv_search *
         t = NULL;
     }
     /* The nearest SRV_NEAR_MAX_PLACES, kept in id order for lookups. */
-    qsort(s->near, s->n_near, sizeof *s->near, by_km);
-    while (s->n_near > SRV_NEAR_MAX_PLACES)
-        free(s->near[--s->n_near].id);
-    qsort(s->near, s->n_near, sizeof *s->near, by_id);
+    if (s->n_near) {
+        qsort(s->near, s->n_near, sizeof *s->near, by_km);
+        while (s->n_near > SRV_NEAR_MAX_PLACES)
+            free(s->near[--s->n_near].id);
+        qsort(s->near, s->n_near, sizeof *s->near, by_id);
+    }
 out:
     if (t)
         sitrep_terms_destroy(t);
@@ -446,8 +448,8 @@ bool srv_search_near_km(const struct srv_search *s, json_t *places, double *km)
         struct srv_near_place key = {(char *)json_string_value(json_object_get(p, "id")), 0};
         if (!key.id)
             continue;
-        const struct srv_near_place *hit = bsearch(&key, s->near, s->n_near, sizeof *s->near,
-                                                   by_id);
+        const struct srv_near_place *hit =
+            s->n_near ? bsearch(&key, s->near, s->n_near, sizeof *s->near, by_id) : NULL;
         if (hit && (!found || hit->km < *km)) {
             *km = hit->km;
             found = true;
