@@ -83,7 +83,9 @@ fail:
 
 /* What a cursor is valid for besides the revision: the query as the
  * wrapper built it (after place and person resolution, so "Kharkiv" and
- * its id are one query) and the sort.  0 when out of memory. */
+ * its id are one query), the sort, and near='s point, which ranks
+ * sort=distance (two points can pick the same places).  0 when out of
+ * memory. */
 static uint64_t fingerprint(const struct srv_search *s)
 {
     char *desc = sitrep_query_describe(s->q);
@@ -93,6 +95,10 @@ static uint64_t fingerprint(const struct srv_search *s)
     uint64_t h = srv_cursor_fingerprint(SRV_FNV_SEED, desc, strlen(desc));
     h = srv_cursor_fingerprint(h, "\n", 1);
     h = srv_cursor_fingerprint(h, sort, strlen(sort));
+    if (s->sp.near.given) {
+        h = srv_cursor_fingerprint(h, "\n", 1);
+        h = srv_cursor_fingerprint(h, s->sp.near.text, strlen(s->sp.near.text));
+    }
     free(desc);
     return h ? h : 1;
 }

@@ -560,6 +560,11 @@ class Api2Test(unittest.TestCase):
             if not cursor:
                 break
         self.assertEqual(ids, [h["id"] for h in body["hits"]])
+        # A cursor is for its own point.
+        first = self.search(near=f"{lat},{lon},300km", sort="distance", limit=3)
+        r = self.get("/v1/search", {"near": f"{lat},{lon + 0.001},300km", "sort": "distance",
+                                    "limit": 3, "cursor": first["next_cursor"]})
+        self.assertError(r, 400, "invalid_parameter", "cursor", "another query")
         # With other filters, in /v1/timeline and /v1/geo.
         both = self.search(near=f"{lat},{lon},300km", person="Zelensky", limit=250)
         zel = set(self.article_ids(lambda s: "Volodymyr Zelensky" in s["persons"]))
