@@ -126,7 +126,7 @@ struct sitrep_gazetteer_names {
     struct sitrep_buf text, keys; /* NUL-separated strings */
     struct gn_name *names;        /* by entity, the canonical name first */
     size_t n_names, cap_names;
-    struct gn_key *index;         /* by key */
+    struct gn_key *index; /* by key */
     size_t n_index;
     const struct sitrep_person **persons; /* the supplement's, by id */
     size_t n_persons, cap_persons;
@@ -344,7 +344,8 @@ static yaml_node_t *member(yaml_document_t *doc, yaml_node_t *map, const char *k
     for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
          pr++) {
         yaml_node_t *k = yaml_document_get_node(doc, pr->key);
-        if (k && k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
+        if (k && k->type == YAML_SCALAR_NODE &&
+            strcmp((const char *)k->data.scalar.value, key) == 0)
             return yaml_document_get_node(doc, pr->value);
     }
     return NULL;
@@ -631,8 +632,8 @@ static size_t names_of(const sitrep_gazetteer_names *n, const void *entity, size
 }
 
 size_t sitrep_gazetteer_names_of(const sitrep_gazetteer_names *n, const struct sitrep_place *place,
-                                 const struct sitrep_person *person,
-                                 struct sitrep_entity_name *out, size_t max)
+                                 const struct sitrep_person *person, struct sitrep_entity_name *out,
+                                 size_t max)
 {
     size_t first, count = names_of(n, place ? (const void *)place : (const void *)person, &first);
     for (size_t i = 0; i < count && i < max; i++)

@@ -38,10 +38,10 @@
 struct candidate {
     const struct sitrep_place *place;   /* a place, or NULL */
     const struct sitrep_person *person; /* the supplement's person, or NULL */
-    char *id;       /* a person's id (owned); NULL for places */
-    char *name;     /* a person's name (owned) once known; NULL for places */
-    const char *matched; /* the name that matched the prefix, borrowed */
-    char *sort_key; /* owned: the folded name ranks equal counts */
+    char *id;                           /* a person's id (owned); NULL for places */
+    char *name;                         /* a person's name (owned) once known; NULL for places */
+    const char *matched;                /* the name that matched the prefix, borrowed */
+    char *sort_key;                     /* owned: the folded name ranks equal counts */
     uint64_t count;
 };
 
@@ -116,8 +116,8 @@ static int by_place(const void *a, const void *b)
 /* ---- places ----------------------------------------------------------- */
 
 /* Places with a name that starts with prefix, and their counts. */
-static sitrep_status places_by_prefix(const struct srv_app *app, sitrep_db *db,
-                                      const char *prefix, struct candidates *out)
+static sitrep_status places_by_prefix(const struct srv_app *app, sitrep_db *db, const char *prefix,
+                                      struct candidates *out)
 {
     const sitrep_gazetteer_names *names = app->names ? srv_names_get(app->names) : NULL;
     struct candidates all = {0};
@@ -189,9 +189,8 @@ static sitrep_status places_of_index(const struct srv_app *app, sitrep_db *db,
             goto out;
         for (; sitrep_terms_valid(t); sitrep_terms_next(t)) {
             const char *term = sitrep_terms_get(t, NULL);
-            const struct sitrep_place *p =
-                country ? sitrep_gazetteer_country(app->gz, term + 1)
-                        : sitrep_gazetteer_get(app->gz, term + 2);
+            const struct sitrep_place *p = country ? sitrep_gazetteer_country(app->gz, term + 1)
+                                                   : sitrep_gazetteer_get(app->gz, term + 2);
             /* A country counts through its N term, not its XP one. */
             if (!p || (!country && p->kind == SITREP_PLACE_COUNTRY))
                 continue;
@@ -339,8 +338,8 @@ static sitrep_status set_sort_key(struct candidate *c)
 static sitrep_status person_name(sitrep_db *db, const char *id, char **name)
 {
     char *term = sitrep_schema_term(SITREP_FIELD_PERSON, id);
-    sitrep_status st = term ? sitrep_db_facet_label(db, term, SITREP_SLOT_PERSONS, id, name)
-                            : SITREP_ERR_NOMEM;
+    sitrep_status st =
+        term ? sitrep_db_facet_label(db, term, SITREP_SLOT_PERSONS, id, name) : SITREP_ERR_NOMEM;
     free(term);
     if (st == SITREP_OK && !**name) {
         free(*name);
@@ -362,8 +361,8 @@ static json_t *candidate_json(const struct candidate *c, bool with_matched)
     json_t *o;
     if (c->place) {
         const struct sitrep_place *p = c->place;
-        o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I}", "id", p->id, "type",
-                      "place", "kind", kind_name(p->kind), "name", p->name, "country",
+        o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I}", "id", p->id, "type", "place",
+                      "kind", kind_name(p->kind), "name", p->name, "country",
                       p->country ? p->country : "", "admin1", p->admin1 ? p->admin1 : "", "lat",
                       number_or_null(p->lat), "lon", number_or_null(p->lon), "count",
                       (json_int_t)c->count);
@@ -398,8 +397,8 @@ static unsigned fail_index(struct srv_request *req, sitrep_db *db, sitrep_status
 {
     if (st == SITREP_ERR_NOMEM)
         return srv_fail_nomem(req, out);
-    fprintf(stderr, "sitrepd: request %s: entities: %s: %s\n", req->id,
-            sitrep_status_to_string(st), sitrep_db_last_error(db));
+    fprintf(stderr, "sitrepd: request %s: entities: %s: %s\n", req->id, sitrep_status_to_string(st),
+            sitrep_db_last_error(db));
     *broken = true;
     return srv_fail(req, out, 500, "internal_error", NULL, "the lookup failed (request %s)",
                     req->id);
@@ -448,7 +447,8 @@ unsigned srv_api_entities(const struct srv_app *app, struct srv_request *req, js
                              "took_ms", (json_int_t)0, "entities", list ? list : json_null());
     *out = body;
     if (!body || !list || !types ||
-        ((sp.entity_types & SRV_ENTITY_PLACE) && json_array_append_new(types, json_string("place"))) ||
+        ((sp.entity_types & SRV_ENTITY_PLACE) &&
+         json_array_append_new(types, json_string("place"))) ||
         ((sp.entity_types & SRV_ENTITY_PERSON) &&
          json_array_append_new(types, json_string("person")))) {
         status = srv_fail_nomem(req, out);
@@ -510,27 +510,25 @@ static json_t *aliases_json(const sitrep_gazetteer_names *names, const struct si
 static json_t *place_entity_json(const struct srv_app *app, const sitrep_gazetteer_names *names,
                                  const struct sitrep_place *p, uint64_t count)
 {
-    const struct sitrep_place *admin1 = p->admin1_id && *p->admin1_id
-                                            ? sitrep_gazetteer_get(app->gz, p->admin1_id)
-                                            : NULL;
-    const struct sitrep_place *country = p->kind != SITREP_PLACE_COUNTRY && p->country &&
-                                                 *p->country
-                                             ? sitrep_gazetteer_country(app->gz, p->country)
-                                             : NULL;
+    const struct sitrep_place *admin1 =
+        p->admin1_id && *p->admin1_id ? sitrep_gazetteer_get(app->gz, p->admin1_id) : NULL;
+    const struct sitrep_place *country =
+        p->kind != SITREP_PLACE_COUNTRY && p->country && *p->country
+            ? sitrep_gazetteer_country(app->gz, p->country)
+            : NULL;
     json_t *hierarchy = json_pack(
         "{s:o, s:o}", "admin1",
         admin1 ? json_pack("{s:s, s:s}", "id", admin1->id, "name", admin1->name) : json_null(),
         "country",
-        country ? json_pack("{s:s, s:s, s:s}", "id", country->id, "code", country->country,
-                            "name", country->name)
+        country ? json_pack("{s:s, s:s, s:s}", "id", country->id, "code", country->country, "name",
+                            country->name)
                 : json_null());
     return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:I, s:I}", "id", p->id,
                      "type", "place", "kind", kind_name(p->kind), "name", p->name, "aliases",
-                     aliases_json(names, p, NULL, p->name), "country",
-                     p->country ? p->country : "", "admin1", p->admin1 ? p->admin1 : "",
-                     "hierarchy", hierarchy, "lat", number_or_null(p->lat), "lon",
-                     number_or_null(p->lon), "population", (json_int_t)p->population, "count",
-                     (json_int_t)count);
+                     aliases_json(names, p, NULL, p->name), "country", p->country ? p->country : "",
+                     "admin1", p->admin1 ? p->admin1 : "", "hierarchy", hierarchy, "lat",
+                     number_or_null(p->lat), "lon", number_or_null(p->lon), "population",
+                     (json_int_t)p->population, "count", (json_int_t)count);
 }
 
 unsigned srv_api_entity(const struct srv_app *app, struct srv_request *req, json_t **out)
@@ -570,11 +568,11 @@ unsigned srv_api_entity(const struct srv_app *app, struct srv_request *req, json
             status = fail_index(req, db, st, &broken, out);
             goto out;
         }
-        *out = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I}", "id", id, "type", "person",
-                         "kind", "person", "name", p ? p->name : name, "surname",
-                         p && p->surname ? json_string(p->surname) : json_null(), "aliases",
-                         aliases_json(names, NULL, p, p ? p->name : name), "count",
-                         (json_int_t)count);
+        *out =
+            json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I}", "id", id, "type", "person", "kind",
+                      "person", "name", p ? p->name : name, "surname",
+                      p && p->surname ? json_string(p->surname) : json_null(), "aliases",
+                      aliases_json(names, NULL, p, p ? p->name : name), "count", (json_int_t)count);
     } else {
         const struct sitrep_place *p = sitrep_gazetteer_get(app->gz, id);
         if (!p) {

@@ -13,18 +13,18 @@
 
 enum stage { STAGE_HEAD, STAGE_HITS, STAGE_TAIL };
 
-struct export {
+struct exporter {
     const struct srv_app *app;
     struct srv_search s; /* owns the index handle and the query */
     struct srv_hit_fields fields;
     char req_id[SRV_REQUEST_ID_LEN + 1];
     sitrep_results *page;
-    size_t next;         /* the page's next hit to render */
-    bool last_page;      /* the page was short: nothing follows it */
-    uint64_t start;      /* hits before the first exported */
-    unsigned written;    /* hits exported so far */
+    size_t next;      /* the page's next hit to render */
+    bool last_page;   /* the page was short: nothing follows it */
+    uint64_t start;   /* hits before the first exported */
+    unsigned written; /* hits exported so far */
     enum stage stage;
-    bool any_feature;    /* geojson: a comma goes before the next */
+    bool any_feature; /* geojson: a comma goes before the next */
 };
 
 static const char *content_type(enum srv_format format)
@@ -43,7 +43,7 @@ static const char *content_type(enum srv_format format)
 
 static void export_free(void *ctx)
 {
-    struct export *e = ctx;
+    struct exporter *e = ctx;
     if (e->page)
         sitrep_results_destroy(e->page);
     srv_search_free(e->app, &e->s);
@@ -52,7 +52,7 @@ static void export_free(void *ctx)
 
 /* Runs the next page: the first at the offset (or after the cursor the
  * query already holds), the others after the last hit exported. */
-static sitrep_status next_page(struct export *e)
+static sitrep_status next_page(struct exporter *e)
 {
     unsigned left = e->s.sp.limit - e->written;
     unsigned want = left < EXPORT_PAGE ? left : EXPORT_PAGE;
@@ -63,8 +63,8 @@ static sitrep_status next_page(struct export *e)
         struct sitrep_hit last;
         size_t n = sitrep_results_count(e->page);
         if ((st = sitrep_results_get(e->page, n - 1, &last)) != SITREP_OK ||
-            (st = sitrep_query_set_after(e->s.q, e->start + e->written, last.docid,
-                                         last.sort_key, last.sort_key_len)) != SITREP_OK)
+            (st = sitrep_query_set_after(e->s.q, e->start + e->written, last.docid, last.sort_key,
+                                         last.sort_key_len)) != SITREP_OK)
             return st;
         sitrep_results_destroy(e->page);
         e->page = NULL;
@@ -79,7 +79,7 @@ static sitrep_status next_page(struct export *e)
 }
 
 /* geojson: one Feature per place of hit that has coordinates. */
-static bool write_features(struct export *e, json_t *hit, struct sitrep_buf *out)
+static bool write_features(struct exporter *e, json_t *hit, struct sitrep_buf *out)
 {
     json_t *places = json_incref(json_object_get(hit, "places")), *p;
     bool ok = true;
@@ -96,12 +96,12 @@ static bool write_features(struct export *e, json_t *hit, struct sitrep_buf *out
         json_t *f = json_pack("{s:s, s:{s:s, s:[O, O]}, s:o}", "type", "Feature", "geometry",
                               "type", "Point", "coordinates", lon, lat, "properties",
                               props ? props : json_object());
-        if (!f || json_object_set_new(json_object_get(f, "properties"), "place",
-                                      json_pack("{s:O?, s:O?, s:O?, s:O?}", "id",
-                                                json_object_get(p, "id"), "name",
-                                                json_object_get(p, "name"), "country",
-                                                json_object_get(p, "country"), "admin1",
-                                                json_object_get(p, "admin1")))) {
+        if (!f ||
+            json_object_set_new(
+                json_object_get(f, "properties"), "place",
+                json_pack("{s:O?, s:O?, s:O?, s:O?}", "id", json_object_get(p, "id"), "name",
+                          json_object_get(p, "name"), "country", json_object_get(p, "country"),
+                          "admin1", json_object_get(p, "admin1")))) {
             json_decref(f);
             ok = false;
             break;
@@ -121,7 +121,7 @@ static bool write_features(struct export *e, json_t *hit, struct sitrep_buf *out
     return ok;
 }
 
-static bool write_hit(struct export *e, json_t *hit, struct sitrep_buf *out)
+static bool write_hit(struct exporter *e, json_t *hit, struct sitrep_buf *out)
 {
     char *text;
     bool ok;
@@ -144,7 +144,7 @@ static bool write_hit(struct export *e, json_t *hit, struct sitrep_buf *out)
 
 static bool fill(void *ctx, struct sitrep_buf *out, bool *done)
 {
-    struct export *e = ctx;
+    struct exporter *e = ctx;
     sitrep_status st;
 
     switch (e->stage) {
@@ -176,8 +176,9 @@ static bool fill(void *ctx, struct sitrep_buf *out, bool *done)
         json_decref(hit);
         e->written++;
         if (!ok)
-            fprintf(stderr, "sitrepd: request %s: export broken off after %u hits: out of "
-                            "memory\n",
+            fprintf(stderr,
+                    "sitrepd: request %s: export broken off after %u hits: out of "
+                    "memory\n",
                     e->req_id, e->written);
         return ok;
     case STAGE_TAIL:
@@ -189,10 +190,10 @@ static bool fill(void *ctx, struct sitrep_buf *out, bool *done)
     }
 }
 
-unsigned srv_export_start(const struct srv_app *app, struct srv_request *req,
-                          struct srv_search *s, uint64_t start, json_t **out)
+unsigned srv_export_start(const struct srv_app *app, struct srv_request *req, struct srv_search *s,
+                          uint64_t start, json_t **out)
 {
-    struct export *e = calloc(1, sizeof *e);
+    struct exporter *e = calloc(1, sizeof *e);
     unsigned status = 0;
     sitrep_status st;
 

@@ -33,7 +33,7 @@
  * success stores the stream in req->stream, takes s over (leaving *s empty)
  * and returns 200 with *out NULL; otherwise returns an error status with
  * its body in *out, and s stays the caller's. */
-unsigned srv_export_start(const struct srv_app *app, struct srv_request *req,
-                          struct srv_search *s, uint64_t start, json_t **out);
+unsigned srv_export_start(const struct srv_app *app, struct srv_request *req, struct srv_search *s,
+                          uint64_t start, json_t **out);
 
 #endif

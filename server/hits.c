@@ -21,8 +21,8 @@ void srv_hit_fields_init(struct srv_hit_fields *f, const struct srv_search_param
 void srv_hit_fields_csv_default(struct srv_hit_fields *f, const struct srv_search_params *sp)
 {
     static const enum srv_hit_field columns[] = {
-        SRV_FIELD_ID,        SRV_FIELD_TITLE,  SRV_FIELD_URL,     SRV_FIELD_SOURCE,
-        SRV_FIELD_LANG,      SRV_FIELD_PUBLISHED, SRV_FIELD_PLACES, SRV_FIELD_PERSONS,
+        SRV_FIELD_ID,   SRV_FIELD_TITLE,     SRV_FIELD_URL,    SRV_FIELD_SOURCE,
+        SRV_FIELD_LANG, SRV_FIELD_PUBLISHED, SRV_FIELD_PLACES, SRV_FIELD_PERSONS,
     };
     if (sp->n_fields) {
         srv_hit_fields_init(f, sp);

@@ -11,7 +11,7 @@ struct srv_names {
     pthread_mutex_t lock;
     const sitrep_gazetteer *gz;
     char *path, *supplement;
-    bool tried;                   /* under lock */
+    bool tried;                    /* under lock */
     sitrep_gazetteer_names *index; /* under lock until tried */
 };
 
@@ -43,8 +43,9 @@ const sitrep_gazetteer_names *srv_names_get(struct srv_names *n)
         n->tried = true;
         if (sitrep_gazetteer_names_build(n->gz, n->path, n->supplement, &n->index, &err) !=
             SITREP_OK)
-            fprintf(stderr, "sitrepd: the gazetteer's name index cannot be built (%s); "
-                            "/v1/entities finds no places and only the index's persons\n",
+            fprintf(stderr,
+                    "sitrepd: the gazetteer's name index cannot be built (%s); "
+                    "/v1/entities finds no places and only the index's persons\n",
                     err ? err : "?");
         free(err);
     }

@@ -178,8 +178,8 @@ static void test_bundled(void)
         exit(99);
     }
     REQUIRE(sitrep_gazetteer_names_build(gz, SITREP_DEFAULT_GAZETTEER,
-                                         SITREP_DEFAULT_GAZETTEER_SUPPLEMENT, &n, &err) ==
-            SITREP_OK);
+                                         SITREP_DEFAULT_GAZETTEER_SUPPLEMENT, &n,
+                                         &err) == SITREP_OK);
     CHECK(finds(n, "Харк", "geonames:706483", "Харків"));
     CHECK(finds(n, "khark", "geonames:706483", "Kharkiv"));
     CHECK(finds(n, "zelenskyy", "person:volodymyr-zelensky", "Zelenskyy"));
