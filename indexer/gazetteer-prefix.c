@@ -20,8 +20,8 @@
  * prefix matches whatever a whole name would.  Merge the two when
  * gazetteer.c is free to change.
  *
- * Cost: about 520,000 names of the bundled file give about 700,000 keys;
- * built in about half a second and some 40 MB, which is why the server
+ * Cost: about 520,000 names of the bundled file give about 770,000 keys;
+ * built in about 0.7 s and about 50 MB of memory, which is why the server
  * builds it on the first request that needs it, not at start-up.
  */
 #include "gazetteer.h"

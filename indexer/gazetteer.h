@@ -158,8 +158,8 @@ size_t sitrep_gazetteer_size(const sitrep_gazetteer *gz);
  * Ukrainian name), "rih" Kryvyi Rih, "zelenskyy" Volodymyr Zelensky.  Keys
  * are matched as whole names are (the top of this file).  The gazetteer
  * keeps no list of a place's names, so the index reads the files the
- * gazetteer was loaded from once more; it is large (some 40 MB and half a
- * second for the bundled file), so build it when it is first needed.
+ * gazetteer was loaded from once more; it is large (about 50 MB and 0.7 s
+ * for the bundled file), so build it when it is first needed.
  *
  *     sitrep_gazetteer_names *names;
  *     sitrep_gazetteer_names_build(gz, places_tsv, supplement_yaml, &names, &err);

@@ -1,7 +1,7 @@
 /* names.h - the gazetteer's prefix index (gazetteer.h, "Prefix search"),
  * built once, on the first request that needs it.
  *
- * Building it reads the gazetteer files again (half a second, some 40 MB),
+ * Building it reads the gazetteer files again (0.7 s, about 50 MB),
  * which a server that never autocompletes should not pay at start-up, and
  * tests that start many servers should not wait for.  The first caller
  * builds it under a lock while any others wait; afterwards every caller
