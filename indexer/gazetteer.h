@@ -190,4 +190,78 @@ size_t sitrep_gazetteer_max_name_words(const sitrep_gazetteer *gz);
 /* Number of places loaded. */
 size_t sitrep_gazetteer_size(const sitrep_gazetteer *gz);
 
+/* ---- Prefix search (gazetteer-prefix.c) ----------------------------------
+ *
+ * Every name and alternate name of the places, and every name and alias of
+ * the supplement's persons, sorted by a key per word start, for
+ * autocompletion: "khar" finds Kharkiv and Khartoum, "Харк" Kharkiv (by its
+ * Ukrainian name), "rih" Kryvyi Rih, "zelenskyy" Volodymyr Zelensky.  Keys
+ * are matched as whole names are (the top of this file).  The gazetteer
+ * keeps no list of a place's names, so the index reads the files the
+ * gazetteer was loaded from once more; it is large (about 50 MB and 0.7 s
+ * for the bundled file), so build it when it is first needed.
+ *
+ *     sitrep_gazetteer_names *names;
+ *     sitrep_gazetteer_names_build(gz, places_tsv, supplement_yaml, &names, &err);
+ *     size_t first, n = sitrep_gazetteer_names_prefix(names, "khar", &first);
+ *     for (size_t k = first; k < first + n; k++) {
+ *         struct sitrep_entity_name e;
+ *         sitrep_gazetteer_names_match(names, k, &e);
+ *         ... e.place (or e.person) is named e.name ...
+ *     }
+ *     sitrep_gazetteer_names_destroy(names);
+ *
+ * Thread safety: immutable once built; any number of threads may read it.
+ */
+typedef struct sitrep_gazetteer_names sitrep_gazetteer_names;
+
+/* One name of a place or a person; every pointer is borrowed from the
+ * index (the strings) or from its gazetteer (the entity). */
+struct sitrep_entity_name {
+    const char *name; /* as the file writes it: "Харків" */
+    const char *key;  /* folded and normalised: "харкiв" */
+    const struct sitrep_place *place;   /* NULL for a person */
+    const struct sitrep_person *person; /* NULL for a place */
+};
+
+/* Builds the index over gz (borrowed: it must outlive the index) from the
+ * files gz was loaded from: path (places.tsv) and supplement (the YAML
+ * file, or NULL or "" for none).  Names of ids gz does not know are passed
+ * over.  On success *out is new (the caller destroys it); on failure NULL,
+ * with a newly allocated message in *errmsg when errmsg is not NULL.
+ * Errors: SITREP_ERR_IO, SITREP_ERR_INVALID (the supplement is not YAML),
+ * SITREP_ERR_NOMEM. */
+sitrep_status sitrep_gazetteer_names_build(const sitrep_gazetteer *gz, const char *path,
+                                           const char *supplement, sitrep_gazetteer_names **out,
+                                           char **errmsg);
+void sitrep_gazetteer_names_destroy(sitrep_gazetteer_names *names);
+
+/* The key names are compared by: s[0..len) folded and normalised, newly
+ * allocated (the caller frees it); NULL for invalid UTF-8, more than 1024
+ * bytes, or no memory. */
+char *sitrep_gazetteer_name_key(const char *s, size_t len);
+
+/* The names one of whose words starts with prefix (after both are keyed):
+ * returns how many matches there are and sets *first, so that they are
+ * matches *first .. *first + count - 1 of sitrep_gazetteer_names_match(), in
+ * key order.  A name is a match once per word that starts with prefix; an
+ * entity may match through several names.  0 for an empty prefix. */
+size_t sitrep_gazetteer_names_prefix(const sitrep_gazetteer_names *names, const char *prefix,
+                                     size_t *first);
+void sitrep_gazetteer_names_match(const sitrep_gazetteer_names *names, size_t k,
+                                  struct sitrep_entity_name *out);
+
+/* Every name of place (or, when place is NULL, of person): writes at most
+ * max of them to out, the canonical name first, then in file order, and
+ * returns how many there are. */
+size_t sitrep_gazetteer_names_of(const sitrep_gazetteer_names *names,
+                                 const struct sitrep_place *place,
+                                 const struct sitrep_person *person,
+                                 struct sitrep_entity_name *out, size_t max);
+
+/* The supplement's person with this id ("person:volodymyr-zelensky"), or
+ * NULL. */
+const struct sitrep_person *sitrep_gazetteer_names_person(const sitrep_gazetteer_names *names,
+                                                          const char *id);
+
 #endif

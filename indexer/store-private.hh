@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "store.h"
@@ -36,8 +37,14 @@ struct sitrep_query {
     bool has_text = false;
     std::vector<Xapian::Query> filters;
     std::vector<Xapian::Query> excludes;
+    /* Which list each sitrep_query_add_filter() went to, in order ('f'
+     * filters, 'x' excludes, '-' neither: an empty exclusion), for
+     * sitrep_query_pop_filter(). */
+    std::string added;
     enum sitrep_sort sort = SITREP_SORT_RELEVANCE;
     bool facets[SITREP_FACET_LAST] = {};
+    /* sitrep_query_set_place_ranks(): place id -> rank */
+    std::unordered_map<std::string, double> place_ranks;
     /* sitrep_query_set_after() */
     bool has_after = false;
     uint64_t after_position = 0;

@@ -129,6 +129,40 @@ class after_decider : public Xapian::MatchDecider {
     Xapian::docid docid;
 };
 
+/* The sort key of SITREP_SORT_PLACE_RANK: the smallest rank among the
+ * document's places (its places facet list), serialised so that keys sort
+ * as the numbers do; documents with none of the ranked places sort last. */
+class place_rank_key : public Xapian::KeyMaker {
+  public:
+    explicit place_rank_key(const std::unordered_map<std::string, double> &ranks_)
+        : ranks(ranks_)
+    {
+    }
+
+    std::string operator()(const Xapian::Document &doc) const override
+    {
+        std::string list = doc.get_value(SITREP_SLOT_PLACES);
+        std::string_view value, label;
+        size_t pos = 0;
+        bool found = false;
+        double best = 0;
+        while (sitrep_store::facet_list_next(list, pos, value, label)) {
+            key.assign(value.data(), value.size());
+            auto it = ranks.find(key);
+            if (it != ranks.end() && (!found || it->second < best)) {
+                best = it->second;
+                found = true;
+            }
+        }
+        /* sortable_serialise() never starts with 0xff, so this is last. */
+        return found ? Xapian::sortable_serialise(best) : std::string("\xff");
+    }
+
+  private:
+    const std::unordered_map<std::string, double> &ranks;
+    mutable std::string key;
+};
+
 /* Field values typed in the query text ("place:Kharkiv", "source:bbc.co.uk")
  * become filter terms: entity fields through the caller's resolver (names to
  * gazetteer ids), the others normalised as at indexing time. */
@@ -244,21 +278,56 @@ sitrep_status sitrep_query_add_filter(sitrep_query *q, const char *const *terms,
         Xapian::Query f = parts.empty()
                               ? Xapian::Query::MatchNothing
                               : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
-        if (exclude) {
-            if (!parts.empty())
-                q->excludes.push_back(f);
-        } else {
+        /* An empty exclusion excludes nothing and is not kept, but it is
+         * still the last one added. */
+        char kind = !exclude ? 'f' : parts.empty() ? '-' : 'x';
+        q->added.reserve(q->added.size() + 1);
+        if (kind == 'x')
+            q->excludes.push_back(f);
+        else if (kind == 'f')
             q->filters.push_back(f);
-        }
+        q->added.push_back(kind);
         return SITREP_OK;
     } catch (...) {
         return map_exception(q->error);
     }
 }
 
+sitrep_status sitrep_query_pop_filter(sitrep_query *q) noexcept
+{
+    if (q->added.empty()) {
+        q->error = "no filter to remove";
+        return SITREP_ERR_INVALID;
+    }
+    if (q->added.back() == 'x')
+        q->excludes.pop_back();
+    else if (q->added.back() == 'f')
+        q->filters.pop_back();
+    q->added.pop_back();
+    return SITREP_OK;
+}
+
 void sitrep_query_set_sort(sitrep_query *q, enum sitrep_sort sort) noexcept
 {
     q->sort = sort;
+}
+
+sitrep_status sitrep_query_set_place_ranks(sitrep_query *q, const char *const *values,
+                                           const double *ranks, size_t n) noexcept
+{
+    try {
+        std::unordered_map<std::string, double> m;
+        m.reserve(n);
+        for (size_t i = 0; i < n; i++) {
+            auto it = m.emplace(values[i], ranks[i]).first;
+            if (ranks[i] < it->second)
+                it->second = ranks[i];
+        }
+        q->place_ranks.swap(m);
+        return SITREP_OK;
+    } catch (...) {
+        return map_exception(q->error);
+    }
 }
 
 sitrep_status sitrep_query_add_facet(sitrep_query *q, enum sitrep_facet facet) noexcept
@@ -306,10 +375,14 @@ static enum sitrep_sort effective_sort(const sitrep_query *q)
     return q->sort == SITREP_SORT_RELEVANCE && !q->has_text ? SITREP_SORT_DATE_DESC : q->sort;
 }
 
-static void set_order(Xapian::Enquire &enq, enum sitrep_sort sort)
+static void set_order(Xapian::Enquire &enq, enum sitrep_sort sort, Xapian::KeyMaker *keymaker)
 {
     switch (sort) {
     case SITREP_SORT_RELEVANCE:
+        break;
+    case SITREP_SORT_PLACE_RANK:
+        enq.set_sort_by_key(keymaker, false);
+        enq.set_docid_order(Xapian::Enquire::ASCENDING);
         break;
     case SITREP_SORT_DATE_DESC:
         enq.set_sort_by_value(SITREP_SLOT_PUBLISHED, true);
@@ -342,18 +415,21 @@ static sitrep_status run_once(sitrep_query *q, unsigned offset, unsigned limit,
     /* Declared before the Enquire objects that borrow them. */
     std::unique_ptr<after_decider> decider;
     std::unique_ptr<facet_spy> spy;
+    place_rank_key ranker(q->place_ranks);
     bool facets = any_facet(q);
     Xapian::Enquire enq(db);
 
     r->query = build(q);
     enq.set_query(r->query);
-    set_order(enq, sort);
+    set_order(enq, sort, &ranker);
 
     /* Weights are only known inside the match, so relevance continues by
-     * position; so do several shards, whose matches a decider sees with
+     * position, and so does the place-rank order, whose key is computed
+     * there too; so do several shards, whose matches a decider sees with
      * docids of their own shard (Xapian 1.4), not the merged ones the key
      * holds.  One hit more in front proves the page follows on. */
-    if (q->has_after && (sort == SITREP_SORT_RELEVANCE || db.size() > 1)) {
+    if (q->has_after &&
+        (sort == SITREP_SORT_RELEVANCE || sort == SITREP_SORT_PLACE_RANK || db.size() > 1)) {
         first = static_cast<Xapian::doccount>(q->after_position - 1);
         skip = 1;
     } else if (q->has_after) {

@@ -80,6 +80,51 @@ sitrep_status sitrep_db_get_record(sitrep_db *db, const char *id, char **data, s
 const char *sitrep_db_last_error(const sitrep_db *db) SITREP_NOEXCEPT;
 void sitrep_db_destroy(sitrep_db *db) SITREP_NOEXCEPT;
 
+/* ---- the vocabulary (store-terms.cc) ---------------------------------- */
+
+/* What the index itself knows about its entities: which filter terms exist
+ * and how many documents hold each.  A boolean term's document count is
+ * exactly what a filter on it returns (schema.h), so these are the counts
+ * the API shows for places and persons. */
+
+/* Sets *freq to the number of documents that hold term (complete, prefix
+ * included; 0 when none does).  Over several shards, the sum. */
+sitrep_status sitrep_db_term_freq(sitrep_db *db, const char *term, uint64_t *freq) SITREP_NOEXCEPT;
+
+/* Iterates over the terms of the index that start with prefix, in byte
+ * order, with their document counts:
+ *
+ *     sitrep_terms *t;
+ *     if (sitrep_db_terms(db, "XPgeonames:", &t) != SITREP_OK) ...;
+ *     for (; sitrep_terms_valid(t); sitrep_terms_next(t))
+ *         use(sitrep_terms_get(t, NULL), sitrep_terms_freq(t));
+ *     if (sitrep_terms_status(t) != SITREP_OK) ... (message: sitrep_db_last_error(db))
+ *     sitrep_terms_destroy(t);
+ *
+ * The iterator borrows db (which must outlive it and see no other call
+ * meanwhile, so no reopen moves it) and is new on success; the caller
+ * destroys it.  _status tells exhaustion (SITREP_OK) from failure after
+ * _valid turns false.  Costs one B-tree walk over the matching terms. */
+typedef struct sitrep_terms sitrep_terms;
+sitrep_status sitrep_db_terms(sitrep_db *db, const char *prefix, sitrep_terms **out) SITREP_NOEXCEPT;
+bool sitrep_terms_valid(const sitrep_terms *t) SITREP_NOEXCEPT;
+/* The current term, prefix included; borrowed until the next call on t.
+ * *len (when len is not NULL) is its length. */
+const char *sitrep_terms_get(const sitrep_terms *t, size_t *len) SITREP_NOEXCEPT;
+uint64_t sitrep_terms_freq(const sitrep_terms *t) SITREP_NOEXCEPT;
+void sitrep_terms_next(sitrep_terms *t) SITREP_NOEXCEPT;
+sitrep_status sitrep_terms_status(const sitrep_terms *t) SITREP_NOEXCEPT;
+void sitrep_terms_destroy(sitrep_terms *t) SITREP_NOEXCEPT;
+
+/* The label stored beside value in the facet list of slot (schema.h) of the
+ * first document that holds term: the name the indexer gave an entity
+ * ("Vladimir Putin" for XPEperson:vladimir-putin in slot 2).  *label is
+ * newly allocated (the caller frees it); "" when the list has the value
+ * without a label.  SITREP_ERR_NOT_FOUND when no document holds term or its
+ * list lacks value. */
+sitrep_status sitrep_db_facet_label(sitrep_db *db, const char *term, enum sitrep_slot slot,
+                                    const char *value, char **label) SITREP_NOEXCEPT;
+
 /* ---- documents -------------------------------------------------------- */
 
 /* A document under construction.  Owned by the caller until passed to
@@ -141,6 +186,7 @@ enum sitrep_sort {
     SITREP_SORT_RELEVANCE,
     SITREP_SORT_DATE_DESC,
     SITREP_SORT_DATE_ASC,
+    SITREP_SORT_PLACE_RANK, /* by sitrep_query_set_place_ranks() */
 };
 
 /* A query against db, which is borrowed and must outlive the query. */
@@ -162,12 +208,29 @@ sitrep_status sitrep_query_set_text(sitrep_query *q, const char *text, sitrep_re
 sitrep_status sitrep_query_add_filter(sitrep_query *q, const char *const *terms, size_t n,
                                       bool exclude) SITREP_NOEXCEPT;
 
+/* Removes the filter (or exclusion) sitrep_query_add_filter() added last,
+ * so that one query runs under several extra filters in turn:
+ *
+ *     for each place: add_filter(q, {term}, 1, false); run(q, ...); pop_filter(q);
+ *
+ * SITREP_ERR_INVALID when there is none. */
+sitrep_status sitrep_query_pop_filter(sitrep_query *q) SITREP_NOEXCEPT;
+
 /* The order of hits.  Relevance is by weight, ties by ascending docid;
  * relevance without text is date_desc.  The date orders are by the
  * publication value, ties by docid in the same direction, and ignore
  * weights: (date, docid) is a total order, which sitrep_query_set_after()
  * relies on. */
 void sitrep_query_set_sort(sitrep_query *q, enum sitrep_sort sort) SITREP_NOEXCEPT;
+
+/* Ranks places for SITREP_SORT_PLACE_RANK: values[i] (a value of the
+ * places facet list, slot 1: a place id) has rank ranks[i].  That order puts
+ * a document by the smallest rank among its places, ascending (the server
+ * passes distances); ties, and documents with none of the places (last), by
+ * ascending docid.  Copied; a later call replaces the ranks.  Cursors
+ * continue such an order by position, as relevance. */
+sitrep_status sitrep_query_set_place_ranks(sitrep_query *q, const char *const *values,
+                                           const double *ranks, size_t n) SITREP_NOEXCEPT;
 
 /* Asks the next runs to count facet over all matches, not just the page
  * (see sitrep_results_facet()).  Counting visits every match: the run then

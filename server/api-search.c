@@ -16,75 +16,16 @@
 
 #include "api.h"
 #include "cursor.h"
+#include "export.h"
+#include "hits.h"
 #include "search.h"
 
 /* Matches counted exactly up to this many (Xapian's check_at_least); beyond,
  * total.relation is "gte" when Xapian cannot promise the count. */
 #define EXACT_TOTAL_UP_TO 1000u
-#define SNIPPET_BYTES 240u
 /* A POST body holds what a query string would: this many times
  * limits.query_bytes (the cap on one value) is plenty. */
 #define BODY_VALUES 8u
-
-/* ---- rendering -------------------------------------------------------- */
-
-static int copy_member(json_t *hit, json_t *record, const char *key, bool array)
-{
-    json_t *v = json_object_get(record, key);
-    if (!v)
-        v = array ? json_array() : json_null();
-    else
-        json_incref(v);
-    return json_object_set_new(hit, key, v);
-}
-
-static json_t *render_hit(sitrep_results *r, const struct sitrep_hit *h, const char *req_id)
-{
-    json_error_t jerr;
-    json_t *record = json_loadb(h->data, h->data_len, 0, &jerr);
-    json_t *hit = json_object();
-    char *snippet = NULL;
-
-    if (!hit)
-        goto fail;
-    if (!json_is_object(record)) {
-        fprintf(stderr, "sitrepd: request %s: document %u has no valid record: %s\n", req_id,
-                h->docid, jerr.text);
-        json_decref(record);
-        record = json_object();
-        if (!record)
-            goto fail;
-    }
-    static const char *const scalars[] = {"id", "title", "url", "source", "lang", "published"};
-    for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
-        if (copy_member(hit, record, scalars[i], false))
-            goto fail;
-    if (json_object_set_new(hit, "score", json_real(h->score)))
-        goto fail;
-
-    const char *text = json_string_value(json_object_get(record, "text"));
-    size_t text_len = json_string_length(json_object_get(record, "text"));
-    json_t *js;
-    if (text && sitrep_results_snippet(r, text, text_len, SNIPPET_BYTES, "<mark>", "</mark>",
-                                       &snippet) == SITREP_OK)
-        js = srv_json_string_lossy(snippet, strlen(snippet));
-    else
-        js = json_string("");
-    if (json_object_set_new(hit, "snippet", js))
-        goto fail;
-
-    if (copy_member(hit, record, "places", true) || copy_member(hit, record, "persons", true) ||
-        copy_member(hit, record, "event_dates", true))
-        goto fail;
-    free(snippet);
-    json_decref(record);
-    return hit;
-fail:
-    free(snippet);
-    json_decref(record);
-    json_decref(hit);
-    return NULL;
-}
 
 /* ---- facets ----------------------------------------------------------- */
 
@@ -142,7 +83,9 @@ fail:
 
 /* What a cursor is valid for besides the revision: the query as the
  * wrapper built it (after place and person resolution, so "Kharkiv" and
- * its id are one query) and the sort.  0 when out of memory. */
+ * its id are one query), the sort, and near='s point, which ranks
+ * sort=distance (two points can pick the same places).  0 when out of
+ * memory. */
 static uint64_t fingerprint(const struct srv_search *s)
 {
     char *desc = sitrep_query_describe(s->q);
@@ -152,6 +95,10 @@ static uint64_t fingerprint(const struct srv_search *s)
     uint64_t h = srv_cursor_fingerprint(SRV_FNV_SEED, desc, strlen(desc));
     h = srv_cursor_fingerprint(h, "\n", 1);
     h = srv_cursor_fingerprint(h, sort, strlen(sort));
+    if (s->sp.near.given) {
+        h = srv_cursor_fingerprint(h, "\n", 1);
+        h = srv_cursor_fingerprint(h, s->sp.near.text, strlen(s->sp.near.text));
+    }
     free(desc);
     return h ? h : 1;
 }
@@ -163,6 +110,14 @@ static bool echo_page(struct srv_search *s)
     if (json_object_set_new(s->echo, "sort", json_string(srv_sort_name(sp->sort))) ||
         json_object_set_new(s->echo, "limit", json_integer(sp->limit)))
         return false;
+    if (sp->n_fields) {
+        json_t *names = json_array();
+        if (!names || json_object_set_new(s->echo, "fields", names))
+            return false;
+        for (size_t i = 0; i < sp->n_fields; i++)
+            if (json_array_append_new(names, json_string(srv_hit_field_name(sp->fields[i]))))
+                return false;
+    }
     if (sp->cursor ? json_object_set_new(s->echo, "cursor", json_string(sp->cursor))
                    : json_object_set_new(s->echo, "offset", json_integer(sp->offset)))
         return false;
@@ -224,7 +179,9 @@ static unsigned search(const struct srv_app *app, struct srv_request *req,
         status = srv_fail_nomem(req, out);
         goto out;
     }
-    if ((status = srv_search_open(app, req, &s, out)))
+    /* An export outlives this function: its index handle is its own. */
+    if ((status = s.sp.format == SRV_FORMAT_JSON ? srv_search_open(app, req, &s, out)
+                                                 : srv_search_open_own(app, req, &s, out)))
         goto out;
     sitrep_query_set_sort(s.q, s.sp.sort);
     if (!(fp = fingerprint(&s))) {
@@ -233,6 +190,10 @@ static unsigned search(const struct srv_app *app, struct srv_request *req,
     }
     if (s.sp.cursor && (status = apply_cursor(req, &s, &cur, fp, out)))
         goto out;
+    if (s.sp.format != SRV_FORMAT_JSON) {
+        status = srv_export_start(app, req, &s, s.sp.cursor ? cur.position : s.sp.offset, out);
+        goto out;
+    }
     for (size_t i = 0; i < s.sp.n_facets; i++)
         sitrep_query_add_facet(s.q, s.sp.facets[i]);
 
@@ -268,11 +229,13 @@ static unsigned search(const struct srv_app *app, struct srv_request *req,
     }
     size_t count = sitrep_results_count(res);
     size_t shown = count < s.sp.limit ? count : s.sp.limit;
+    struct srv_hit_fields fields;
+    srv_hit_fields_init(&fields, &s.sp);
     for (size_t i = 0; i < shown; i++) {
         struct sitrep_hit h;
         if (sitrep_results_get(res, i, &h) != SITREP_OK)
             break;
-        if (json_array_append_new(hits, render_hit(res, &h, req->id))) {
+        if (json_array_append_new(hits, srv_hit_render(&s, res, &h, &fields, req->id))) {
             status = srv_fail_nomem(req, out);
             goto out;
         }

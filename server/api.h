@@ -21,6 +21,9 @@ typedef unsigned (*srv_handler)(const struct srv_app *app, struct srv_request *r
 unsigned srv_api_search(const struct srv_app *app, struct srv_request *req, json_t **out);
 unsigned srv_api_search_post(const struct srv_app *app, struct srv_request *req, json_t **out);
 unsigned srv_api_timeline(const struct srv_app *app, struct srv_request *req, json_t **out);
+unsigned srv_api_geo(const struct srv_app *app, struct srv_request *req, json_t **out);
+unsigned srv_api_entities(const struct srv_app *app, struct srv_request *req, json_t **out);
+unsigned srv_api_entity(const struct srv_app *app, struct srv_request *req, json_t **out);
 unsigned srv_api_article(const struct srv_app *app, struct srv_request *req, json_t **out);
 unsigned srv_api_health(const struct srv_app *app, struct srv_request *req, json_t **out);
 unsigned srv_api_stats(const struct srv_app *app, struct srv_request *req, json_t **out);

@@ -1,7 +1,8 @@
 /* app.h - what every handler may read: the configuration, the gazetteer, the
- * database pool and the start time.  Built once in main.c before the daemon
- * starts; immutable afterwards (the pool synchronises itself), so any number
- * of worker threads share one struct srv_app.
+ * database pool, the gazetteer's prefix index and the start time.  Built once
+ * in main.c before the daemon starts; immutable afterwards (the pool and the
+ * prefix index synchronise themselves), so any number of worker threads
+ * share one struct srv_app.
  */
 #ifndef SRV_APP_H
 #define SRV_APP_H
@@ -12,11 +13,14 @@
 #include "gazetteer.h"
 
 struct srv_dbpool;
+struct srv_names;
 
 struct srv_app {
     const struct sitrep_config *cfg;
     const sitrep_gazetteer *gz; /* NULL when it could not be loaded */
     struct srv_dbpool *pool;    /* NULL in unit tests that need no index */
+    struct srv_names *names;    /* the gazetteer's prefix index, built on
+                                   first use (names.h); NULL without gz */
     struct timespec started;    /* CLOCK_MONOTONIC at start-up */
 };
 

@@ -26,6 +26,7 @@
 #include "buf.h"
 #include "request.h"
 #include "routes.h"
+#include "stream.h"
 
 /* MHD's own limit on URL + headers is this many times limits.header_bytes.
  * Up to limits.header_bytes we serve; between it and MHD's limit we answer a
@@ -127,15 +128,47 @@ static bool origin_allowed(const struct sitrep_config *cfg, const char *origin,
     return false;
 }
 
-/* Serialises body (taking the reference), adds the common headers and
- * queues the response.  The only place that creates responses. */
+/* Streamed bodies are read in blocks of this size (MHD's buffer for them). */
+#define STREAM_BLOCK (32 * 1024)
+
+/* MHD's side of a streamed body (stream.h). */
+static ssize_t read_stream(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    long n = srv_stream_read(cls, buf, max);
+    return n > 0 ? (ssize_t)n : n == 0 ? MHD_CONTENT_READER_END_OF_STREAM
+                                       : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void free_stream(void *cls)
+{
+    srv_stream_destroy(cls);
+}
+
+/* Serialises body (taking the reference), or takes the request's stream
+ * for a bodiless 200, adds the common headers and queues the response.  The
+ * only place that creates responses. */
 static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
                                struct conn_state *st, unsigned status, json_t *body)
 {
     struct MHD_Response *resp;
     char *text = NULL;
+    const char *content_type = "application/json; charset=utf-8";
     enum MHD_Result ret;
 
+    if (!body && status == 200 && st->req.stream) {
+        /* The size is unknown until the end: chunked in HTTP/1.1. */
+        struct srv_stream *stream = st->req.stream;
+        st->req.stream = NULL;
+        content_type = srv_stream_content_type(stream);
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, read_stream,
+                                                 stream, free_stream);
+        if (!resp) {
+            srv_stream_destroy(stream);
+            return MHD_NO;
+        }
+        goto headers;
+    }
     if (body) {
         /* 12 significant digits keep coordinates and scores exact enough
          * without binary noise (49.98081, not 49.980809999999998). */
@@ -157,10 +190,11 @@ static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
         free(text);
         return MHD_NO;
     }
+headers:
     st->status = status;
 
-    bool ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                      "application/json; charset=utf-8") == MHD_YES &&
+    bool ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type) ==
+                  MHD_YES &&
               MHD_add_response_header(resp, "X-Request-Id", st->req.id) == MHD_YES;
     if (ok && st->req.has_revision) {
         char rev[24];

@@ -22,6 +22,7 @@
 #include "dbpool.h"
 #include "gazetteer.h"
 #include "http.h"
+#include "names.h"
 #include "sitrep-build.h"
 
 static void usage(FILE *f)
@@ -158,6 +159,12 @@ int main(int argc, char **argv)
 
     app.cfg = &cfg;
     app.gz = gz;
+    /* The prefix index reads the same files; it is built when first asked
+     * for (names.h). */
+    if (gz && !(app.names = srv_names_create(gz, gz_path, sup_path))) {
+        fprintf(stderr, "sitrepd: out of memory\n");
+        goto out;
+    }
     clock_gettime(CLOCK_MONOTONIC, &app.started);
     app.pool = srv_dbpool_create(cfg.index_path, threads);
     if (!app.pool) {
@@ -204,6 +211,7 @@ int main(int argc, char **argv)
 out:
     srv_http_stop(http);
     srv_dbpool_destroy(app.pool);
+    srv_names_destroy(app.names);
     if (gz)
         sitrep_gazetteer_destroy(gz);
     sitrep_config_free(&cfg);

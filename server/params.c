@@ -9,6 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <math.h>
+
+#include "dates.h"
 #include "text.h"
 
 enum ptype {
@@ -22,6 +25,12 @@ enum ptype {
     P_FACETS,      /* "a,b", "a|b" or repeated: names of the schema's facets */
     P_FACET_SIZE,
     P_INTERVAL,
+    P_TIMESPAN,
+    P_NEAR,
+    P_FORMAT,
+    P_FIELDS,      /* "a|b", "a,b" or repeated: names of hit members */
+    P_TOP,
+    P_TYPES,       /* "place|person" or repeated */
     P_UNSUPPORTED, /* in API.md, not served yet: say so rather than "unknown" */
 };
 
@@ -33,9 +42,12 @@ struct pdef {
 };
 
 #define F(member) offsetof(struct srv_search_params, member)
-#define ALL (SRV_EP_SEARCH | SRV_EP_TIMELINE)
+/* The filters: every endpoint that selects articles takes them all. */
+#define ALL (SRV_EP_SEARCH | SRV_EP_TIMELINE | SRV_EP_GEO)
 #define SEARCH SRV_EP_SEARCH
 #define TIMELINE SRV_EP_TIMELINE
+#define GEO SRV_EP_GEO
+#define ENTITIES SRV_EP_ENTITIES
 
 static const struct pdef pdefs[] = {
     {"q", P_TEXT, F(q), ALL},
@@ -47,23 +59,26 @@ static const struct pdef pdefs[] = {
     {"lang", P_LIST, F(lang), ALL},
     {"from", P_DATE_FROM, F(from), ALL},
     {"to", P_DATE_TO, F(to), ALL},
+    {"timespan", P_TIMESPAN, F(timespan), ALL},
     {"event_from", P_DATE_FROM, F(event_from), ALL},
     {"event_to", P_DATE_TO, F(event_to), ALL},
+    {"near", P_NEAR, F(near), ALL},
     {"sort", P_SORT, F(sort), SEARCH},
-    {"limit", P_LIMIT, F(limit), SEARCH},
+    {"limit", P_LIMIT, F(limit), SEARCH | GEO | ENTITIES},
     {"offset", P_OFFSET, F(offset), SEARCH},
     {"cursor", P_TEXT, F(cursor), SEARCH},
     {"facets", P_FACETS, F(facets), SEARCH},
     {"facet_size", P_FACET_SIZE, F(facet_size), SEARCH},
+    {"fields", P_FIELDS, F(fields), SEARCH},
+    {"format", P_FORMAT, F(format), SEARCH},
     {"interval", P_INTERVAL, F(interval), TIMELINE},
-    {"timespan", P_UNSUPPORTED, 0, ALL},
-    {"near", P_UNSUPPORTED, 0, ALL},
+    {"top", P_TOP, F(top), GEO},
+    {"type", P_TYPES, F(entity_types), ENTITIES},
+    {"prefix", P_TEXT, F(prefix), ENTITIES},
     {"dedup", P_UNSUPPORTED, 0, ALL},
     {"highlight", P_UNSUPPORTED, 0, SEARCH},
     {"pre_tag", P_UNSUPPORTED, 0, SEARCH},
     {"post_tag", P_UNSUPPORTED, 0, SEARCH},
-    {"fields", P_UNSUPPORTED, 0, SEARCH},
-    {"format", P_UNSUPPORTED, 0, SEARCH},
 };
 #define N_PDEFS (sizeof pdefs / sizeof pdefs[0])
 
@@ -71,11 +86,72 @@ static const struct pdef pdefs[] = {
 #undef ALL
 #undef SEARCH
 #undef TIMELINE
+#undef GEO
+#undef ENTITIES
+
+static const struct {
+    unsigned endpoint;
+    const char *path;
+    const char *takes; /* said when a parameter of another endpoint is given */
+} endpoints[] = {
+    {SRV_EP_SEARCH, "/v1/search", ""},
+    {SRV_EP_TIMELINE, "/v1/timeline", " (it takes the filters of /v1/search and interval)"},
+    {SRV_EP_GEO, "/v1/geo", " (it takes the filters of /v1/search, limit and top)"},
+    {SRV_EP_ENTITIES, "/v1/entities", " (it takes type, prefix and limit)"},
+};
 
 static const char *endpoint_path(unsigned endpoint)
 {
-    return endpoint == SRV_EP_TIMELINE ? "/v1/timeline" : "/v1/search";
+    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++)
+        if (endpoints[i].endpoint == endpoint)
+            return endpoints[i].path;
+    return "/v1/search";
 }
+
+static const char *endpoint_takes(unsigned endpoint)
+{
+    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++)
+        if (endpoints[i].endpoint == endpoint)
+            return endpoints[i].takes;
+    return "";
+}
+
+static const struct {
+    const char *name;
+    enum srv_format format;
+} formats[] = {
+    {"json", SRV_FORMAT_JSON},
+    {"ndjson", SRV_FORMAT_NDJSON},
+    {"csv", SRV_FORMAT_CSV},
+    {"geojson", SRV_FORMAT_GEOJSON},
+};
+
+const char *srv_format_name(enum srv_format format)
+{
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (formats[i].format == format)
+            return formats[i].name;
+    return "json";
+}
+
+/* Indexed by enum srv_hit_field. */
+static const char *const hit_fields[SRV_FIELD_LAST] = {
+    "id",    "title",   "url",    "source",  "lang",        "published",
+    "score", "snippet", "places", "persons", "event_dates", "distance_km",
+};
+
+const char *srv_hit_field_name(enum srv_hit_field field)
+{
+    return (unsigned)field < SRV_FIELD_LAST ? hit_fields[field] : "";
+}
+
+static const struct {
+    const char *name;
+    enum srv_entity_type type;
+} entity_types[] = {
+    {"place", SRV_ENTITY_PLACE},
+    {"person", SRV_ENTITY_PERSON},
+};
 
 static const struct {
     const char *name;
@@ -99,7 +175,7 @@ static const struct {
     enum sitrep_sort sort;
 } sorts[] = {
     {"relevance", SITREP_SORT_RELEVANCE}, {"date_desc", SITREP_SORT_DATE_DESC},
-    {"date_asc", SITREP_SORT_DATE_ASC},
+    {"date_asc", SITREP_SORT_DATE_ASC},   {"distance", SITREP_SORT_PLACE_RANK},
     /* GDELT's spellings, accepted and echoed in the canonical form. */
     {"DateDesc", SITREP_SORT_DATE_DESC},   {"DateAsc", SITREP_SORT_DATE_ASC},
     {"HybridRel", SITREP_SORT_RELEVANCE},
@@ -112,6 +188,8 @@ const char *srv_sort_name(enum sitrep_sort sort)
         return "date_desc";
     case SITREP_SORT_DATE_ASC:
         return "date_asc";
+    case SITREP_SORT_PLACE_RANK:
+        return "distance";
     case SITREP_SORT_RELEVANCE:
     default:
         return "relevance";
@@ -223,6 +301,127 @@ bool srv_parse_date_bound(const char *s, bool upper, char out[9])
         return false;
 done:
     snprintf(out, 9, "%04d%02d%02d", y, m, d);
+    return true;
+}
+
+/* The UTC calendar day of t as "YYYYMMDD". */
+static void utc_day(time_t t, char out[9])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(out, 9, "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+bool srv_parse_timespan(const char *s, time_t now, char from[9], char to[9])
+{
+    unsigned long n = 0;
+    size_t i = 0;
+    struct tm tm;
+    int y, m, d;
+
+    while (s[i] >= '0' && s[i] <= '9' && i < 4)
+        n = n * 10 + (unsigned long)(s[i++] - '0');
+    if (i == 0 || n == 0 || s[i] == '\0' || s[i + 1] != '\0')
+        return false;
+    utc_day(now, to);
+    switch (s[i]) {
+    case 'h':
+        utc_day(now - (time_t)n * 3600, from);
+        break;
+    case 'd':
+        utc_day(now - (time_t)n * 86400, from);
+        break;
+    case 'w':
+        utc_day(now - (time_t)n * 7 * 86400, from);
+        break;
+    case 'm':
+        /* Calendar months: 3m on 31 May is from 28 (or 29) February. */
+        gmtime_r(&now, &tm);
+        y = tm.tm_year + 1900;
+        m = tm.tm_mon + 1 - (int)(n % 12);
+        y -= (int)(n / 12);
+        if (m < 1) {
+            m += 12;
+            y--;
+        }
+        d = tm.tm_mday < days_in_month(y, m) ? tm.tm_mday : days_in_month(y, m);
+        if (y < 0)
+            return false;
+        snprintf(from, 9, "%04d%02d%02d", y, m, d);
+        break;
+    default:
+        return false;
+    }
+    return strcmp(from, "18000101") >= 0;
+}
+
+/* A decimal number as people write coordinates: optional sign, digits, an
+ * optional fraction; no exponent, no "nan" or "inf" (which strtod takes).
+ * Reads up to end and sets *out; false when s..end is not one. */
+static bool plain_number(const char *s, const char *end, double *out)
+{
+    char buf[32];
+    size_t len = (size_t)(end - s), digits_seen = 0, dots = 0;
+    if (len == 0 || len >= sizeof buf)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9')
+            digits_seen++;
+        else if (c == '.')
+            dots++;
+        else if (!((c == '-' || c == '+') && i == 0))
+            return false;
+    }
+    if (digits_seen == 0 || dots > 1)
+        return false;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    *out = strtod(buf, NULL);
+    return true;
+}
+
+bool srv_parse_near(const char *s, struct srv_near *out, char *why, size_t why_len)
+{
+    const char *c1 = strchr(s, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+    const char *r, *unit;
+    double lat, lon, radius;
+    bool miles;
+
+    memset(out, 0, sizeof *out);
+    if (!c1 || !c2 || strchr(c2 + 1, ',')) {
+        snprintf(why, why_len, "is not LAT,LON,RADIUS (such as 49.99,36.23,30km)");
+        return false;
+    }
+    if (!plain_number(s, c1, &lat) || lat < -90 || lat > 90) {
+        snprintf(why, why_len, "the latitude is not a number from -90 to 90");
+        return false;
+    }
+    if (!plain_number(c1 + 1, c2, &lon) || lon < -180 || lon > 180) {
+        snprintf(why, why_len, "the longitude is not a number from -180 to 180");
+        return false;
+    }
+    r = c2 + 1;
+    unit = r;
+    while ((*unit >= '0' && *unit <= '9') || *unit == '.')
+        unit++;
+    miles = strcmp(unit, "mi") == 0;
+    if (!miles && strcmp(unit, "km") != 0) {
+        snprintf(why, why_len, "the radius needs a unit, km or mi (such as 30km)");
+        return false;
+    }
+    if (!plain_number(r, unit, &radius) || radius <= 0 ||
+        radius * (miles ? 1.609344 : 1.0) > SRV_NEAR_MAX_KM) {
+        snprintf(why, why_len, "the radius is not a number above 0 and up to %.0f km",
+                 SRV_NEAR_MAX_KM);
+        return false;
+    }
+    out->given = true;
+    out->lat = lat;
+    out->lon = lon;
+    out->radius_km = radius * (miles ? 1.609344 : 1.0);
+    snprintf(out->text, sizeof out->text, "%.6g,%.6g,%.6g%s", lat, lon, radius,
+             miles ? "mi" : "km");
     return true;
 }
 
@@ -349,6 +548,57 @@ static bool facets_add(struct srv_search_params *out, const char *name, const ch
     }
 }
 
+/* Splits value on ',' or '|' and calls add for each trimmed piece; false
+ * (with *err) on an empty piece or when add refuses one. */
+static bool split_names(const char *name, const char *value, struct srv_param_error *err,
+                        bool (*add)(void *ctx, const char *piece, size_t len), void *ctx,
+                        const char *known)
+{
+    const char *p = value;
+    for (;;) {
+        size_t len = strcspn(p, ",|");
+        const char *a = p, *b = p + len;
+        while (a < b && is_blank(*a))
+            a++;
+        while (b > a && is_blank(b[-1]))
+            b--;
+        if (a == b)
+            return fail(err, "invalid_parameter", name, "%s: empty value", name);
+        if (!add(ctx, a, (size_t)(b - a))) {
+            size_t n = (size_t)(b - a) < 40 ? (size_t)(b - a) : 40;
+            return fail(err, "invalid_parameter", name, "%s: '%.*s%s' is not one of %s", name,
+                        (int)n, a, n < (size_t)(b - a) ? "..." : "", known);
+        }
+        if (p[len] == '\0')
+            return true;
+        p += len + 1;
+    }
+}
+
+static bool add_field(void *ctx, const char *piece, size_t len)
+{
+    bool *wanted = ctx;
+    for (int f = 0; f < SRV_FIELD_LAST; f++) {
+        if (strlen(hit_fields[f]) == len && memcmp(hit_fields[f], piece, len) == 0) {
+            wanted[f] = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool add_entity_type(void *ctx, const char *piece, size_t len)
+{
+    unsigned *types = ctx;
+    for (size_t i = 0; i < sizeof entity_types / sizeof entity_types[0]; i++) {
+        if (strlen(entity_types[i].name) == len && memcmp(entity_types[i].name, piece, len) == 0) {
+            *types |= (unsigned)entity_types[i].type;
+            return true;
+        }
+    }
+    return false;
+}
+
 static const struct pdef *find_pdef(const char *name)
 {
     for (size_t i = 0; i < N_PDEFS; i++)
@@ -372,9 +622,15 @@ static const char *clip(const char *s, char *buf, size_t size)
     return buf;
 }
 
+/* What parse_one() leaves for the checks after every parameter is read. */
+struct parse_state {
+    bool fields[SRV_FIELD_LAST]; /* fields= as a set */
+    const char *limit_text;      /* limit= as given, for its message */
+};
+
 static bool parse_one(const struct pdef *def, const struct srv_param *p,
                       const struct srv_limits *lim, struct srv_search_params *out,
-                      struct srv_param_error *err)
+                      struct parse_state *ps, struct srv_param_error *err)
 {
     char *base = (char *)out;
     const char *name = def->name;
@@ -387,8 +643,8 @@ static bool parse_one(const struct pdef *def, const struct srv_param *p,
         const char *s = p->value;
         while (is_blank(*s))
             s++;
-        if (!*s && dst == &out->q)
-            return true; /* a blank q means no q */
+        if (!*s && (dst == &out->q || dst == &out->prefix))
+            return true; /* a blank q (or prefix) means none */
         if (!*s)
             return fail(err, "invalid_parameter", name, "%s: empty value", name);
         *dst = strdup(p->value);
@@ -422,11 +678,11 @@ static bool parse_one(const struct pdef *def, const struct srv_param *p,
                     "(or DateDesc, DateAsc, HybridRel)",
                     name, v);
     case P_LIMIT:
-        if (!parse_uint(p->value, &out->limit) || out->limit < 1 ||
-            out->limit > lim->max_page_size)
-            return fail(err, "invalid_parameter", name,
-                        "%s: '%s' is not a whole number from 1 to %u", name, v,
-                        lim->max_page_size);
+        /* The bounds depend on the endpoint and on format=, which may come
+         * later: checked after the loop. */
+        ps->limit_text = p->value;
+        if (!parse_uint(p->value, &out->limit))
+            out->limit = 0;
         return true;
     case P_OFFSET:
         if (!parse_uint(p->value, &out->offset))
@@ -452,6 +708,46 @@ static bool parse_one(const struct pdef *def, const struct srv_param *p,
         }
         return fail(err, "invalid_parameter", name, "%s: '%s' is not one of day, week, month",
                     name, v);
+    case P_TIMESPAN:
+        if (strlen(p->value) >= sizeof out->timespan ||
+            !srv_parse_timespan(p->value, lim->now ? lim->now : time(NULL), out->from, out->to))
+            return fail(err, "invalid_parameter", name,
+                        "%s: '%s' is not a span back from now such as 24h, 7d, 4w or 3m "
+                        "(1 to 9999 hours, days, weeks or months)",
+                        name, v);
+        memcpy(out->timespan, p->value, strlen(p->value) + 1);
+        return true;
+    case P_NEAR: {
+        char why[128];
+        if (!srv_parse_near(p->value, &out->near, why, sizeof why))
+            return fail(err, "invalid_parameter", name, "%s: '%s' %s", name, v, why);
+        return true;
+    }
+    case P_FORMAT:
+        for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+            if (strcasecmp(formats[i].name, p->value) == 0) {
+                out->format = formats[i].format;
+                return true;
+            }
+        }
+        return fail(err, "invalid_parameter", name,
+                    "%s: '%s' is not one of json, ndjson, csv, geojson", name, v);
+    case P_FIELDS: {
+        char known[160];
+        size_t o = 0;
+        for (int f = 0; f < SRV_FIELD_LAST && o < sizeof known; f++)
+            o += (size_t)snprintf(known + o, sizeof known - o, "%s%s", f ? ", " : "",
+                                  hit_fields[f]);
+        return split_names(name, p->value, err, add_field, ps->fields, known);
+    }
+    case P_TOP:
+        if (!parse_uint(p->value, &out->top) || out->top > SRV_GEO_MAX_TOP)
+            return fail(err, "invalid_parameter", name,
+                        "%s: '%s' is not a whole number from 0 to %u", name, v, SRV_GEO_MAX_TOP);
+        return true;
+    case P_TYPES:
+        return split_names(name, p->value, err, add_entity_type, &out->entity_types,
+                           "place, person");
     case P_UNSUPPORTED:
     default:
         return fail(err, "invalid_parameter", name, "%s: not supported by this server yet",
@@ -463,6 +759,7 @@ static void params_clear(struct srv_search_params *p)
 {
     free(p->q);
     free(p->cursor);
+    free(p->prefix);
     list_free(&p->place);
     list_free(&p->exclude_place);
     list_free(&p->person);
@@ -480,7 +777,7 @@ void srv_search_params_free(struct srv_search_params *p)
 /* "unknown parameter" lists what the endpoint takes. */
 static void unknown(struct srv_param_error *err, const char *key, unsigned endpoint)
 {
-    char known[320], shown[48];
+    char known[400], shown[48];
     size_t o = 0;
     known[0] = '\0';
     for (size_t i = 0; i < N_PDEFS && o < sizeof known; i++) {
@@ -501,9 +798,12 @@ bool srv_search_params_parse(const struct srv_params *in, const struct srv_limit
 {
     bool seen[N_PDEFS] = {false};
     bool limit_given = false, offset_given = false, facet_size_given = false;
+    bool top_given = false, dates_given = false;
+    struct parse_state ps;
 
     memset(out, 0, sizeof *out);
     memset(err, 0, sizeof *err);
+    memset(&ps, 0, sizeof ps);
 
     for (size_t i = 0; i < in->n; i++) {
         const struct srv_param *p = &in->items[i];
@@ -520,13 +820,12 @@ bool srv_search_params_parse(const struct srv_params *in, const struct srv_limit
         }
         if (!(def->endpoints & endpoint)) {
             fail(err, "invalid_parameter", def->name, "%s: not a parameter of %s%s", def->name,
-                 endpoint_path(endpoint),
-                 endpoint == SRV_EP_TIMELINE ? " (it takes the filters of /v1/search and interval)"
-                                             : "");
+                 endpoint_path(endpoint), endpoint_takes(endpoint));
             goto fail;
         }
         size_t k = (size_t)(def - pdefs);
-        if (seen[k] && def->type != P_LIST && def->type != P_FACETS) {
+        if (seen[k] && def->type != P_LIST && def->type != P_FACETS && def->type != P_FIELDS &&
+            def->type != P_TYPES) {
             fail(err, "invalid_parameter", def->name, "%s: given more than once",
                  def->name);
             goto fail;
@@ -545,7 +844,18 @@ bool srv_search_params_parse(const struct srv_params *in, const struct srv_limit
         limit_given = limit_given || def->type == P_LIMIT;
         offset_given = offset_given || def->type == P_OFFSET;
         facet_size_given = facet_size_given || def->type == P_FACET_SIZE;
-        if (!parse_one(def, p, lim, out, err))
+        top_given = top_given || def->type == P_TOP;
+        dates_given = dates_given || ((def->type == P_DATE_FROM || def->type == P_DATE_TO) &&
+                                      strncmp(def->name, "event_", 6) != 0);
+        /* timespan fills from and to: whichever comes second conflicts. */
+        if ((def->type == P_TIMESPAN && dates_given) ||
+            (dates_given && out->timespan[0] && def->type != P_TIMESPAN)) {
+            fail(err, "conflicting_parameters", "timespan",
+                 "timespan: cannot be combined with from or to (it sets both, counting back "
+                 "from now)");
+            goto fail;
+        }
+        if (!parse_one(def, p, lim, out, &ps, err))
             goto fail;
     }
 
@@ -561,15 +871,58 @@ bool srv_search_params_parse(const struct srv_params *in, const struct srv_limit
     if (!facet_size_given)
         out->facet_size = SRV_DEFAULT_FACET_SIZE;
 
-    if (!limit_given)
-        out->limit = SRV_DEFAULT_LIMIT < lim->max_page_size ? SRV_DEFAULT_LIMIT
-                                                            : lim->max_page_size;
-    if ((unsigned long long)out->offset + out->limit > lim->max_window) {
-        fail(err, "invalid_parameter", "offset",
-             "offset: offset + limit (%llu) exceeds %u; use cursor to page deeper",
-             (unsigned long long)out->offset + out->limit, lim->max_window);
+    /* limit: a page of hits, an export, places on a map or suggestions. */
+    bool export = out->format != SRV_FORMAT_JSON;
+    unsigned max_limit = endpoint == SRV_EP_GEO        ? SRV_GEO_MAX_LIMIT
+                         : endpoint == SRV_EP_ENTITIES ? SRV_ENTITIES_MAX_LIMIT
+                         : export                      ? SRV_EXPORT_MAX
+                                                       : lim->max_page_size;
+    unsigned default_limit = endpoint == SRV_EP_GEO        ? SRV_GEO_DEFAULT_LIMIT
+                             : endpoint == SRV_EP_ENTITIES ? SRV_ENTITIES_DEFAULT_LIMIT
+                             : export                      ? SRV_EXPORT_MAX
+                                                           : SRV_DEFAULT_LIMIT;
+    if (limit_given && (out->limit < 1 || out->limit > max_limit)) {
+        char shown[48];
+        fail(err, "invalid_parameter", "limit", "limit: '%s' is not a whole number from 1 to %u%s",
+             clip(ps.limit_text, shown, sizeof shown), max_limit,
+             export ? " for an export" : "");
         goto fail;
     }
+    if (!limit_given)
+        out->limit = default_limit < max_limit ? default_limit : max_limit;
+    /* An export streams: only its start is bounded like a page's. */
+    if (export ? out->offset > lim->max_window
+               : (unsigned long long)out->offset + out->limit > lim->max_window) {
+        fail(err, "invalid_parameter", "offset",
+             export ? "offset: %llu exceeds %u; use cursor to page deeper"
+                    : "offset: offset + limit (%llu) exceeds %u; use cursor to page deeper",
+             export ? (unsigned long long)out->offset
+                    : (unsigned long long)out->offset + out->limit,
+             lim->max_window);
+        goto fail;
+    }
+    if (export && out->n_facets) {
+        fail(err, "invalid_parameter", "facets",
+             "facets: not available with format=%s (an export holds hits only)",
+             srv_format_name(out->format));
+        goto fail;
+    }
+    if (out->sort_given && out->sort == SITREP_SORT_PLACE_RANK && !out->near.given) {
+        fail(err, "invalid_parameter", "sort",
+             "sort: distance needs near (the point to measure from)");
+        goto fail;
+    }
+    if (ps.fields[SRV_FIELD_DISTANCE_KM] && !out->near.given) {
+        fail(err, "invalid_parameter", "fields", "fields: distance_km needs near");
+        goto fail;
+    }
+    for (int f = 0; f < SRV_FIELD_LAST; f++)
+        if (ps.fields[f])
+            out->fields[out->n_fields++] = (enum srv_hit_field)f;
+    if (!top_given)
+        out->top = SRV_GEO_DEFAULT_TOP;
+    if (!out->entity_types)
+        out->entity_types = SRV_ENTITY_PLACE | SRV_ENTITY_PERSON;
     if (out->from[0] && out->to[0] && strcmp(out->from, out->to) > 0) {
         fail(err, "conflicting_parameters", "to", "to: ends before from");
         goto fail;

@@ -26,15 +26,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "request.h"
 #include "store.h"
 
-/* The limits that apply to parameters (from struct sitrep_config). */
+/* The limits that apply to parameters (from struct sitrep_config), and the
+ * request's clock, which timespan= counts back from (so that parsing stays
+ * a pure function). */
 struct srv_limits {
     size_t max_value_bytes; /* limits.query_bytes: q and every other value */
     unsigned max_page_size; /* limits.page_size: largest limit */
     unsigned max_window;    /* limits.max_window: largest offset + limit */
+    time_t now;             /* for timespan; 0: time(NULL) when needed */
 };
 
 /* Values of a multi-valued parameter: "a|b" and repeated keys, in order;
@@ -48,11 +52,67 @@ struct srv_list {
 #define SRV_MAX_LIST_VALUES 64u
 #define SRV_DEFAULT_FACET_SIZE 10u
 #define SRV_MAX_FACET_SIZE 100u
+/* Exports (format=ndjson|csv|geojson) stream their hits, so they may hold
+ * many more than a page: limit up to this, and this when not given. */
+#define SRV_EXPORT_MAX 10000u
+/* /v1/geo: features (places) at most, and by default; top articles each. */
+#define SRV_GEO_DEFAULT_LIMIT 500u
+#define SRV_GEO_MAX_LIMIT 2000u
+#define SRV_GEO_DEFAULT_TOP 5u
+#define SRV_GEO_MAX_TOP 50u
+/* /v1/entities: suggestions at most, and by default. */
+#define SRV_ENTITIES_DEFAULT_LIMIT 10u
+#define SRV_ENTITIES_MAX_LIMIT 100u
+/* near=: the largest radius, in km (half the Earth's circumference). */
+#define SRV_NEAR_MAX_KM 20000.0
 
 /* The endpoints that share the table, as bits. */
 enum srv_endpoint {
     SRV_EP_SEARCH = 1 << 0,
     SRV_EP_TIMELINE = 1 << 1,
+    SRV_EP_GEO = 1 << 2,
+    SRV_EP_ENTITIES = 1 << 3,
+};
+
+/* format= of /v1/search: json is the page as an object; the others are
+ * exports, streamed. */
+enum srv_format {
+    SRV_FORMAT_JSON,
+    SRV_FORMAT_NDJSON,
+    SRV_FORMAT_CSV,
+    SRV_FORMAT_GEOJSON,
+};
+
+/* The members of a search hit, in the order a hit shows them; fields=
+ * picks some. */
+enum srv_hit_field {
+    SRV_FIELD_ID,
+    SRV_FIELD_TITLE,
+    SRV_FIELD_URL,
+    SRV_FIELD_SOURCE,
+    SRV_FIELD_LANG,
+    SRV_FIELD_PUBLISHED,
+    SRV_FIELD_SCORE,
+    SRV_FIELD_SNIPPET,
+    SRV_FIELD_PLACES,
+    SRV_FIELD_PERSONS,
+    SRV_FIELD_EVENT_DATES,
+    SRV_FIELD_DISTANCE_KM, /* only with near */
+    SRV_FIELD_LAST
+};
+
+/* /v1/entities type= values, as bits. */
+enum srv_entity_type {
+    SRV_ENTITY_PLACE = 1 << 0,
+    SRV_ENTITY_PERSON = 1 << 1,
+};
+
+/* near=LAT,LON,RADIUS(km|mi) */
+struct srv_near {
+    bool given;
+    double lat, lon;  /* degrees */
+    double radius_km; /* miles are converted */
+    char text[64];    /* canonical form for the echo: "49.99,36.23,30km" */
 };
 
 enum srv_interval {
@@ -79,6 +139,18 @@ struct srv_search_params {
     size_t n_facets;
     unsigned facet_size;           /* 1 .. SRV_MAX_FACET_SIZE, default 10 */
     enum srv_interval interval;    /* /v1/timeline */
+    char timespan[16];             /* as given ("7d"), "" when absent; from and
+                                      to then hold the days it covers, up to
+                                      today (UTC) */
+    struct srv_near near;
+    enum srv_format format;        /* /v1/search */
+    enum srv_hit_field fields[SRV_FIELD_LAST]; /* fields=, in the hit's order,
+                                                  once each; n_fields 0: all */
+    size_t n_fields;
+    unsigned top;                  /* /v1/geo: articles per place, 0 .. 50 */
+    unsigned entity_types;         /* /v1/entities: enum srv_entity_type bits,
+                                      both when type is absent */
+    char *prefix;                  /* /v1/entities: NULL when absent or blank */
 };
 
 struct srv_param_error {
@@ -114,8 +186,26 @@ bool srv_params_from_json(const char *body, size_t len, struct srv_params *out,
  * do not exist (2022-13-45, 2023-02-29) and years outside 1800..2200. */
 bool srv_parse_date_bound(const char *s, bool upper, char out[9]);
 
-/* Canonical names: "relevance", "date_desc", "date_asc". */
+/* Canonical names: "relevance", "date_desc", "date_asc", "distance"
+ * (SITREP_SORT_PLACE_RANK: the server ranks places by distance). */
 const char *srv_sort_name(enum sitrep_sort sort);
+
+/* "json", "ndjson", "csv", "geojson". */
+const char *srv_format_name(enum srv_format format);
+
+/* The API name of a hit member: "id", "title", ..., "distance_km". */
+const char *srv_hit_field_name(enum srv_hit_field field);
+
+/* Parses a timespan ("24h", "7d", "4w", "3m": a whole number from 1 to 9999
+ * of hours, days, weeks or calendar months) back from now into the UTC days
+ * it covers, "YYYYMMDD" each: from the day (now - span) falls on to the day
+ * now falls on.  False for anything else, or a start before 1800. */
+bool srv_parse_timespan(const char *s, time_t now, char from[9], char to[9]);
+
+/* Parses "LAT,LON,RADIUS" with RADIUS a positive number and "km" or "mi"
+ * ("49.99,36.23,30km"); latitude -90..90, longitude -180..180, radius up to
+ * SRV_NEAR_MAX_KM.  On failure returns false with a reason in why. */
+bool srv_parse_near(const char *s, struct srv_near *out, char *why, size_t why_len);
 
 /* "day", "week", "month"; "auto" for SRV_INTERVAL_AUTO. */
 const char *srv_interval_name(enum srv_interval interval);

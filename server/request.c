@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stream.h"
 #include "text.h"
 
 void srv_params_init(struct srv_params *p)
@@ -80,6 +81,8 @@ void srv_request_init(struct srv_request *req, const char *method, const char *p
 void srv_request_clear(struct srv_request *req)
 {
     srv_params_free(&req->params);
+    srv_stream_destroy(req->stream);
+    req->stream = NULL;
 }
 
 /* The prefix is drawn once, before any worker thread exists (http.c calls

@@ -64,6 +64,10 @@ struct srv_request {
     const char *allow;      /* "Allow" for 405 and OPTIONS; static string */
     bool has_revision;      /* X-Index-Revision is known */
     uint64_t revision;
+    /* A streamed body (stream.h) instead of a JSON one, for a 200: owned by
+     * the request until the transport takes it (and sets this to NULL);
+     * srv_request_clear() destroys one left here. */
+    struct srv_stream *stream;
 };
 
 /* Sets every member to empty; the method and path are borrowed. */

@@ -5,6 +5,7 @@
  * a database handle and build the query. */
 #include "search.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +32,14 @@ void srv_search_free(const struct srv_app *app, struct srv_search *s)
             free(f->terms);
         }
     }
+    for (size_t i = 0; i < s->n_near; i++)
+        free(s->near[i].id);
+    free(s->near);
     if (s->q)
         sitrep_query_destroy(s->q);
-    if (s->db)
+    if (s->db && s->own_db)
+        sitrep_db_destroy(s->db);
+    else if (s->db)
         srv_dbpool_checkin(app->pool, s->db, s->broken);
     json_decref(s->echo);
     srv_search_params_free(&s->sp);
@@ -263,7 +269,7 @@ unsigned srv_search_prepare(const struct srv_app *app, struct srv_request *req,
 {
     struct srv_param_error perr;
     struct srv_limits lim = {app->cfg->max_query_bytes, app->cfg->max_page_size,
-                             app->cfg->max_window};
+                             app->cfg->max_window, time(NULL)};
     unsigned status;
 
     if (!srv_search_params_parse(params, &lim, endpoint, &s->sp, &perr))
@@ -273,6 +279,14 @@ unsigned srv_search_prepare(const struct srv_app *app, struct srv_request *req,
     s->echo = json_object();
     if (!s->echo || (s->sp.q && json_object_set_new(s->echo, "q", json_string(s->sp.q))))
         return srv_fail_nomem(req, out);
+    if ((s->sp.timespan[0] &&
+         json_object_set_new(s->echo, "timespan", json_string(s->sp.timespan))) ||
+        (s->sp.near.given && json_object_set_new(s->echo, "near", json_string(s->sp.near.text))))
+        return srv_fail_nomem(req, out);
+    if (s->sp.near.given && !app->gz)
+        return srv_fail(req, out, 400, "invalid_parameter", "near",
+                        "near: needs the gazetteer's coordinates, and the gazetteer is not "
+                        "loaded");
     if ((status = add_place_filter(app, req, s, "place", &s->sp.place, false, out)) ||
         (status =
              add_place_filter(app, req, s, "exclude_place", &s->sp.exclude_place, true, out)) ||
@@ -287,20 +301,176 @@ unsigned srv_search_prepare(const struct srv_app *app, struct srv_request *req,
     return 0;
 }
 
+/* ---- near= ------------------------------------------------------------ */
+
+/* Mean Earth radius (IUGG), km: the haversine's error against the
+ * ellipsoid (up to 0.5 %) is far below what a town's single point means. */
+#define EARTH_KM 6371.0088
+
+static double haversine_km(double lat1, double lon1, double lat2, double lon2)
+{
+    const double rad = 3.14159265358979323846 / 180;
+    double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+    double a = sin(dlat / 2) * sin(dlat / 2) +
+               cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+    return 2 * EARTH_KM * asin(sqrt(a < 1 ? a : 1));
+}
+
+static int by_km(const void *a, const void *b)
+{
+    const struct srv_near_place *x = a, *y = b;
+    return x->km < y->km ? -1 : x->km > y->km ? 1 : strcmp(x->id, y->id);
+}
+
+static int by_id(const void *a, const void *b)
+{
+    return strcmp(((const struct srv_near_place *)a)->id, ((const struct srv_near_place *)b)->id);
+}
+
+/* The places of the index (one XP term each: populated places and the
+ * named regions of the supplement) that lie within the radius.  The index's
+ * own terms, not the whole gazetteer, so the filter has only terms that
+ * can match. */
+static sitrep_status collect_near(const struct srv_app *app, struct srv_search *s)
+{
+    static const char *const prefixes[] = {"geonames:", "sitrep:"};
+    const char *field = sitrep_schema[SITREP_FIELD_PLACE].prefix;
+    size_t plen = strlen(field), cap = 0;
+    sitrep_status st = SITREP_OK;
+    sitrep_terms *t = NULL;
+    char prefix[32];
+
+    for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++) {
+        snprintf(prefix, sizeof prefix, "%s%s", field, prefixes[k]);
+        if ((st = sitrep_db_terms(s->db, prefix, &t)) != SITREP_OK)
+            goto out;
+        for (; sitrep_terms_valid(t); sitrep_terms_next(t)) {
+            const struct sitrep_place *p = sitrep_gazetteer_get(app->gz,
+                                                                sitrep_terms_get(t, NULL) + plen);
+            if (!p || p->kind == SITREP_PLACE_COUNTRY || p->kind == SITREP_PLACE_ADMIN1 ||
+                isnan(p->lat) || isnan(p->lon))
+                continue;
+            double km = haversine_km(s->sp.near.lat, s->sp.near.lon, p->lat, p->lon);
+            if (km > s->sp.near.radius_km)
+                continue;
+            if (s->n_near == cap) {
+                size_t ncap = cap ? 2 * cap : 64;
+                struct srv_near_place *n = realloc(s->near, ncap * sizeof *n);
+                if (!n) {
+                    st = SITREP_ERR_NOMEM;
+                    goto out;
+                }
+                s->near = n;
+                cap = ncap;
+            }
+            if (!(s->near[s->n_near].id = strdup(p->id))) {
+                st = SITREP_ERR_NOMEM;
+                goto out;
+            }
+            s->near[s->n_near++].km = km;
+        }
+        if ((st = sitrep_terms_status(t)) != SITREP_OK)
+            goto out;
+        sitrep_terms_destroy(t);
+        t = NULL;
+    }
+    /* The nearest SRV_NEAR_MAX_PLACES, kept in id order for lookups. */
+    if (s->n_near) {
+        qsort(s->near, s->n_near, sizeof *s->near, by_km);
+        while (s->n_near > SRV_NEAR_MAX_PLACES)
+            free(s->near[--s->n_near].id);
+        qsort(s->near, s->n_near, sizeof *s->near, by_id);
+    }
+out:
+    if (t)
+        sitrep_terms_destroy(t);
+    return st;
+}
+
+/* Resolves near= against the index into an OR filter of place terms, and
+ * the ranks of sort=distance.  Returns 0 or an error status. */
+static unsigned add_near_filter(const struct srv_app *app, struct srv_request *req,
+                                struct srv_search *s, json_t **out)
+{
+    char **terms = NULL;
+    const char **ids = NULL;
+    double *km = NULL;
+    unsigned status = 0;
+    sitrep_status st;
+
+    if ((st = collect_near(app, s)) != SITREP_OK) {
+        fprintf(stderr, "sitrepd: request %s: near: %s: %s\n", req->id,
+                sitrep_status_to_string(st), sitrep_db_last_error(s->db));
+        s->broken = st != SITREP_ERR_NOMEM;
+        status = srv_fail(req, out, 500, "internal_error", NULL, "the search failed (request %s)",
+                          req->id);
+        goto out;
+    }
+    if (json_object_set_new(s->echo, "near_places", json_integer((json_int_t)s->n_near)))
+        goto nomem;
+    terms = calloc(s->n_near ? s->n_near : 1, sizeof *terms);
+    ids = calloc(s->n_near ? s->n_near : 1, sizeof *ids);
+    km = calloc(s->n_near ? s->n_near : 1, sizeof *km);
+    if (!terms || !ids || !km)
+        goto nomem;
+    for (size_t i = 0; i < s->n_near; i++) {
+        ids[i] = s->near[i].id;
+        km[i] = s->near[i].km;
+        if (!(terms[i] = sitrep_schema_term(SITREP_FIELD_PLACE, s->near[i].id)))
+            goto nomem;
+    }
+    /* No place within the radius: the filter of no terms matches nothing. */
+    st = sitrep_query_add_filter(s->q, (const char *const *)terms, s->n_near, false);
+    if (st == SITREP_OK && s->sp.sort == SITREP_SORT_PLACE_RANK)
+        st = sitrep_query_set_place_ranks(s->q, ids, km, s->n_near);
+    if (st != SITREP_OK)
+        status = srv_search_fail_run(req, s, st, out);
+    goto out;
+nomem:
+    status = srv_fail_nomem(req, out);
+out:
+    for (size_t i = 0; terms && i < s->n_near; i++)
+        free(terms[i]);
+    free(terms);
+    free(ids);
+    free(km);
+    return status;
+}
+
+bool srv_search_near_km(const struct srv_search *s, json_t *places, double *km)
+{
+    bool found = false;
+    size_t i;
+    json_t *p;
+
+    json_array_foreach(places, i, p)
+    {
+        struct srv_near_place key = {(char *)json_string_value(json_object_get(p, "id")), 0};
+        if (!key.id)
+            continue;
+        const struct srv_near_place *hit =
+            s->n_near ? bsearch(&key, s->near, s->n_near, sizeof *s->near, by_id) : NULL;
+        if (hit && (!found || hit->km < *km)) {
+            *km = hit->km;
+            found = true;
+        }
+    }
+    return found;
+}
+
 json_t *srv_search_index_json(const struct srv_search *s)
 {
     return json_pack("{s:I, s:I}", "revision", (json_int_t)s->stats.revision, "documents",
                      (json_int_t)s->stats.documents);
 }
 
-unsigned srv_search_open(const struct srv_app *app, struct srv_request *req, struct srv_search *s,
-                         json_t **out)
+/* The part of opening a search after the handle: stats, revision, query. */
+static unsigned build_query(const struct srv_app *app, struct srv_request *req,
+                            struct srv_search *s, json_t **out)
 {
     unsigned status;
     sitrep_status st;
 
-    if ((status = srv_api_checkout(app, req, &s->db, out)))
-        return status;
     st = sitrep_db_get_stats(s->db, &s->stats);
     if (st != SITREP_OK) {
         fprintf(stderr, "sitrepd: request %s: %s: %s\n", req->id, sitrep_status_to_string(st),
@@ -333,7 +503,42 @@ unsigned srv_search_open(const struct srv_app *app, struct srv_request *req, str
         if (st != SITREP_OK)
             return srv_search_fail_run(req, s, st, out);
     }
+    if (s->sp.near.given && (status = add_near_filter(app, req, s, out)))
+        return status;
     return 0;
+}
+
+unsigned srv_search_open(const struct srv_app *app, struct srv_request *req, struct srv_search *s,
+                         json_t **out)
+{
+    unsigned status;
+
+    if ((status = srv_api_checkout(app, req, &s->db, out)))
+        return status;
+    return build_query(app, req, s, out);
+}
+
+unsigned srv_search_open_own(const struct srv_app *app, struct srv_request *req,
+                             struct srv_search *s, json_t **out)
+{
+    char *err = NULL;
+    sitrep_status st;
+
+    if (!app->pool)
+        return srv_fail(req, out, 503, "index_unavailable", NULL, "no index is configured");
+    st = sitrep_db_open(app->cfg->index_path, &s->db, &err);
+    if (st != SITREP_OK) {
+        fprintf(stderr, "sitrepd: request %s: index unavailable: %s\n", req->id,
+                err ? err : sitrep_status_to_string(st));
+        free(err);
+        return srv_fail(req, out, 503, "index_unavailable", NULL,
+                        st == SITREP_ERR_DB_NOT_FOUND
+                            ? "there is no index yet: run sitrep-index, then retry"
+                            : "the index cannot be opened; see the server log for request %s",
+                        req->id);
+    }
+    s->own_db = true;
+    return build_query(app, req, s, out);
 }
 
 unsigned srv_search_fail_run(struct srv_request *req, struct srv_search *s, sitrep_status st,

@@ -41,6 +41,16 @@ struct srv_filter {
     bool from_schema; /* free with sitrep_schema_terms_free() */
 };
 
+/* A place of the index within near='s radius, and how far it lies. */
+struct srv_near_place {
+    char *id;  /* gazetteer id, owned */
+    double km; /* great-circle distance from the point */
+};
+
+/* At most this many places stand for near= (the nearest): each is one
+ * term of an OR filter. */
+#define SRV_NEAR_MAX_PLACES 1000
+
 struct srv_search {
     struct srv_search_params sp;
     struct srv_filter filters[SRV_MAX_FILTERS];
@@ -52,6 +62,10 @@ struct srv_search {
     sitrep_query *q;
     struct sitrep_db_stats stats;
     bool broken; /* check the handle in as broken */
+    bool own_db; /* db was opened for this search alone: destroyed, not
+                    checked in */
+    struct srv_near_place *near; /* near='s places, by id (strcmp) */
+    size_t n_near;
 };
 
 void srv_search_init(struct srv_search *s);
@@ -64,17 +78,34 @@ unsigned srv_search_prepare(const struct srv_app *app, struct srv_request *req,
                             struct srv_search *s, json_t **out);
 
 /* Checks out an index handle, reads its stats and builds s->q from what
- * srv_search_prepare() resolved.  Returns 0, or an error status (503 without
- * an index, 400 query_syntax_error for text the parser cannot read) with its
- * body in *out. */
+ * srv_search_prepare() resolved.  near= becomes a filter here, because it
+ * needs the index: the places the index holds (its XP terms) that the
+ * gazetteer puts within the radius, at most SRV_NEAR_MAX_PLACES of them, the
+ * nearest first; countries and admin-1 regions are not among them (their
+ * terms stand for everything inside them, however far).  With
+ * sort=distance the query is ranked by those distances.  Returns 0, or an
+ * error status (503 without an index, 400 query_syntax_error for text the
+ * parser cannot read) with its body in *out. */
 unsigned srv_search_open(const struct srv_app *app, struct srv_request *req, struct srv_search *s,
                          json_t **out);
+
+/* Like srv_search_open(), but with an index handle opened for this search
+ * alone instead of one from the pool: for answers that outlive the handler
+ * (streamed exports), so that a slow client never holds a handle that other
+ * requests wait for. */
+unsigned srv_search_open_own(const struct srv_app *app, struct srv_request *req,
+                             struct srv_search *s, json_t **out);
 
 /* The 500 for a sitrep_query_run() that failed with st: logs the detail
  * with the request id, marks the handle broken when a reopen cannot cure
  * it, and stores the body in *out. */
 unsigned srv_search_fail_run(struct srv_request *req, struct srv_search *s, sitrep_status st,
                              json_t **out);
+
+/* The distance in km from near='s point to the nearest of the places of a
+ * stored record (its "places" array) that stand for near=; false when none
+ * does (or near= was not given). */
+bool srv_search_near_km(const struct srv_search *s, json_t *places, double *km);
 
 /* The "index" member of responses: revision and document count. */
 json_t *srv_search_index_json(const struct srv_search *s);

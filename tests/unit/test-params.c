@@ -47,12 +47,23 @@ struct row {
     const char *facet0, *facet1; /* API names */
     unsigned facet_size;
     const char *interval;
+    const char *format;   /* canonical name, or NULL: json */
+    const char *fields;   /* "id,title" in hit order, or NULL: all */
+    const char *near;     /* canonical echo, or NULL: not given */
+    double radius_km;
+    unsigned top;         /* checked when not 0 */
+    unsigned types;       /* checked when not 0 */
+    const char *prefix;
 };
 
 #define OK(qs, ...) {.query = qs, __VA_ARGS__}
 #define BAD(qs, c, p) {.query = qs, .code = c, .param = p}
 #define TL_OK(qs, ...) {.query = qs, .ep = SRV_EP_TIMELINE, __VA_ARGS__}
 #define TL_BAD(qs, c, p) {.query = qs, .code = c, .param = p, .ep = SRV_EP_TIMELINE}
+#define GEO_OK(qs, ...) {.query = qs, .ep = SRV_EP_GEO, __VA_ARGS__}
+#define GEO_BAD(qs, c, p) {.query = qs, .code = c, .param = p, .ep = SRV_EP_GEO}
+#define ENT_OK(qs, ...) {.query = qs, .ep = SRV_EP_ENTITIES, __VA_ARGS__}
+#define ENT_BAD(qs, c, p) {.query = qs, .code = c, .param = p, .ep = SRV_EP_ENTITIES}
 
 static const struct row rows[] = {
     /* defaults */
@@ -125,7 +136,7 @@ static const struct row rows[] = {
     BAD("qq=shelling", "invalid_parameter", "qq"),
     BAD("Q=shelling", "invalid_parameter", "Q"),
     BAD("limit", "invalid_parameter", "limit"),
-    BAD("near=49.9,36.2,30km", "invalid_parameter", "near"),
+    BAD("dedup=false", "invalid_parameter", "dedup"),
     BAD("q=\xff\xfe", "invalid_parameter", "q"),
     BAD("place=Khar\xc3", "invalid_parameter", "place"),
     /* the first error in arrival order is reported */
@@ -170,6 +181,104 @@ static const struct row rows[] = {
     TL_BAD("facets=place", "invalid_parameter", "facets"),
     TL_BAD("intervall=day", "invalid_parameter", "intervall"),
     TL_BAD("from=2022-03&to=2022-02", "conflicting_parameters", "to"),
+    /* timespan, counted back from 2024-03-31T12:00:00Z (main() fixes now) */
+    OK("timespan=24h", .from = "20240330", .to = "20240331"),
+    OK("timespan=7d", .from = "20240324", .to = "20240331"),
+    OK("timespan=4w", .from = "20240303", .to = "20240331"),
+    OK("timespan=3m", .from = "20231231", .to = "20240331"),
+    OK("timespan=1m", .from = "20240229", .to = "20240331"),
+    OK("timespan=13m", .from = "20230228", .to = "20240331"),
+    TL_OK("timespan=36h", .from = "20240330", .to = "20240331"),
+    GEO_OK("timespan=2d", .from = "20240329"),
+    BAD("timespan=7", "invalid_parameter", "timespan"),
+    BAD("timespan=d", "invalid_parameter", "timespan"),
+    BAD("timespan=0d", "invalid_parameter", "timespan"),
+    BAD("timespan=7y", "invalid_parameter", "timespan"),
+    BAD("timespan=7dd", "invalid_parameter", "timespan"),
+    BAD("timespan=-7d", "invalid_parameter", "timespan"),
+    BAD("timespan=10000d", "invalid_parameter", "timespan"),
+    BAD("timespan=9999m", "invalid_parameter", "timespan"), /* before 1800 */
+    BAD("timespan=", "invalid_parameter", "timespan"),
+    BAD("timespan=7d&timespan=7d", "invalid_parameter", "timespan"),
+    BAD("timespan=7d&from=2022", "conflicting_parameters", "timespan"),
+    BAD("to=2022&timespan=7d", "conflicting_parameters", "timespan"),
+    TL_BAD("from=2022&timespan=7d", "conflicting_parameters", "timespan"),
+    OK("timespan=7d&event_from=2022", .from = "20240324", .event_from = "20220101"),
+    /* near */
+    OK("near=49.99,36.23,30km", .near = "49.99,36.23,30km", .radius_km = 30),
+    OK("near=-33.5,+151,10mi", .near = "-33.5,151,10mi", .radius_km = 16.09344),
+    OK("near=0,0,0.5km", .near = "0,0,0.5km", .radius_km = 0.5),
+    TL_OK("near=49.99,36.23,30km", .near = "49.99,36.23,30km", .radius_km = 30),
+    GEO_OK("near=49.99,36.23,30km", .near = "49.99,36.23,30km", .radius_km = 30),
+    BAD("near=49.99,36.23", "invalid_parameter", "near"),
+    BAD("near=49.99,36.23,30", "invalid_parameter", "near"),
+    BAD("near=49.99,36.23,30 km", "invalid_parameter", "near"),
+    BAD("near=49.99,36.23,30miles", "invalid_parameter", "near"),
+    BAD("near=91,36.23,30km", "invalid_parameter", "near"),
+    BAD("near=49.99,-181,30km", "invalid_parameter", "near"),
+    BAD("near=49.99,36.23,0km", "invalid_parameter", "near"),
+    BAD("near=49.99,36.23,20001km", "invalid_parameter", "near"),
+    BAD("near=nan,36.23,30km", "invalid_parameter", "near"),
+    BAD("near=1e1,36.23,30km", "invalid_parameter", "near"),
+    BAD("near=4.9.9,36.23,30km", "invalid_parameter", "near"),
+    BAD("near=49.99,36.23,30km,1", "invalid_parameter", "near"),
+    BAD("near=,,km", "invalid_parameter", "near"),
+    BAD("near=1,2,3km&near=1,2,3km", "invalid_parameter", "near"),
+    /* sort=distance needs near */
+    OK("near=1,2,3km&sort=distance", .sort = "distance", .near = "1,2,3km", .radius_km = 3),
+    OK("sort=distance&near=1,2,3km", .sort = "distance", .near = "1,2,3km", .radius_km = 3),
+    BAD("sort=distance", "invalid_parameter", "sort"),
+    GEO_BAD("sort=distance&near=1,2,3km", "invalid_parameter", "sort"),
+    /* format and fields; exports may hold up to 10000 hits */
+    OK("format=json", .limit = 20),
+    OK("format=ndjson", .format = "ndjson", .limit = 10000),
+    OK("format=CSV&limit=5000", .format = "csv", .limit = 5000),
+    OK("limit=10000&format=geojson", .format = "geojson", .limit = 10000),
+    OK("format=csv&offset=10000", .format = "csv", .offset = 10000, .limit = 10000),
+    BAD("format=xml", "invalid_parameter", "format"),
+    BAD("format=csv&format=csv", "invalid_parameter", "format"),
+    BAD("format=csv&limit=10001", "invalid_parameter", "limit"),
+    BAD("format=csv&offset=10001", "invalid_parameter", "offset"),
+    BAD("format=json&limit=251", "invalid_parameter", "limit"),
+    BAD("format=ndjson&facets=place", "invalid_parameter", "facets"),
+    TL_BAD("format=csv", "invalid_parameter", "format"),
+    OK("fields=title|id", .fields = "id,title"),
+    OK("fields=places,score&fields=id", .fields = "id,score,places"),
+    OK("fields=id,id", .fields = "id"),
+    OK("near=1,2,3km&fields=distance_km", .fields = "distance_km", .near = "1,2,3km",
+       .radius_km = 3),
+    BAD("fields=id|titel", "invalid_parameter", "fields"),
+    BAD("fields=", "invalid_parameter", "fields"),
+    BAD("fields=id||title", "invalid_parameter", "fields"),
+    BAD("fields=distance_km", "invalid_parameter", "fields"),
+    TL_BAD("fields=id", "invalid_parameter", "fields"),
+    /* /v1/geo: the filters, limit (places) and top (articles each) */
+    GEO_OK("", .limit = 500, .top = 5),
+    GEO_OK("top=0&limit=2000", .limit = 2000),
+    GEO_OK("top=50&place=UA", .top = 50, .n_place = 1),
+    GEO_BAD("top=51", "invalid_parameter", "top"),
+    GEO_BAD("top=x", "invalid_parameter", "top"),
+    GEO_BAD("limit=0", "invalid_parameter", "limit"),
+    GEO_BAD("limit=2001", "invalid_parameter", "limit"),
+    GEO_BAD("offset=5", "invalid_parameter", "offset"),
+    GEO_BAD("facets=place", "invalid_parameter", "facets"),
+    GEO_BAD("format=csv", "invalid_parameter", "format"),
+    BAD("top=5", "invalid_parameter", "top"),
+    /* /v1/entities: type, prefix, limit */
+    ENT_OK("", .limit = 10, .types = SRV_ENTITY_PLACE | SRV_ENTITY_PERSON),
+    ENT_OK("type=place&prefix=khar", .types = SRV_ENTITY_PLACE, .prefix = "khar"),
+    ENT_OK("type=person|place&limit=100", .types = SRV_ENTITY_PLACE | SRV_ENTITY_PERSON,
+           .limit = 100),
+    ENT_OK("type=person&prefix=  ", .types = SRV_ENTITY_PERSON),
+    ENT_BAD("type=city", "invalid_parameter", "type"),
+    ENT_BAD("type=", "invalid_parameter", "type"),
+    ENT_BAD("limit=101", "invalid_parameter", "limit"),
+    ENT_BAD("limit=0", "invalid_parameter", "limit"),
+    ENT_BAD("prefix=a&prefix=b", "invalid_parameter", "prefix"),
+    ENT_BAD("q=kharkiv", "invalid_parameter", "q"),
+    ENT_BAD("place=UA", "invalid_parameter", "place"),
+    BAD("prefix=khar", "invalid_parameter", "prefix"),
+    TL_BAD("type=place", "invalid_parameter", "type"),
 };
 
 static void check_row(const struct row *r, const struct srv_limits *lim)
@@ -247,6 +356,25 @@ static void check_row(const struct row *r, const struct srv_limits *lim)
         CHECK(sp.facet_size == SRV_DEFAULT_FACET_SIZE);
     if (r->interval)
         CHECK_STR(srv_interval_name(sp.interval), r->interval);
+    CHECK_STR(srv_format_name(sp.format), r->format ? r->format : "json");
+    char fields[128] = "";
+    for (size_t i = 0; i < sp.n_fields; i++)
+        snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "%s%s", i ? "," : "",
+                 srv_hit_field_name(sp.fields[i]));
+    CHECK_STR(fields, r->fields ? r->fields : "");
+    CHECK(sp.near.given == (r->near != NULL));
+    if (r->near) {
+        CHECK_STR(sp.near.text, r->near);
+        CHECK(sp.near.radius_km > r->radius_km - 1e-9 && sp.near.radius_km < r->radius_km + 1e-9);
+    }
+    if (r->top)
+        CHECK(sp.top == r->top);
+    if (r->types)
+        CHECK(sp.entity_types == r->types);
+    if (r->prefix)
+        CHECK_STR(sp.prefix, r->prefix);
+    else
+        CHECK(sp.prefix == NULL);
     srv_search_params_free(&sp);
     srv_params_free(&in);
 }
@@ -279,7 +407,7 @@ static void test_length_cap(const struct srv_limits *lim)
 
 static void test_page_size_below_default(void)
 {
-    struct srv_limits small = {100, 5, 10000};
+    struct srv_limits small = {100, 5, 10000, 0};
     struct srv_params in;
     struct srv_search_params sp;
     struct srv_param_error err;
@@ -386,7 +514,8 @@ static void test_json_bodies(void)
 
 int main(void)
 {
-    struct srv_limits lim = {100, 250, 10000};
+    /* 2024-03-31T12:00:00Z, for timespan. */
+    struct srv_limits lim = {100, 250, 10000, 1711886400};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         check_row(&rows[i], &lim);
     test_length_cap(&lim);

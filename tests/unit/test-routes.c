@@ -37,6 +37,17 @@ static const struct {
     {"DELETE", "/v1/articles/abc", SRV_ROUTE_NO_METHOD, "abc"},
     {"PUT", "/v1/health", SRV_ROUTE_NO_METHOD, NULL},
     {"OPTIONS", "/v1/stats", SRV_ROUTE_NO_METHOD, NULL},
+    {"GET", "/v1/geo", SRV_ROUTE_FOUND, NULL},
+    {"POST", "/v1/geo", SRV_ROUTE_NO_METHOD, NULL},
+    {"GET", "/v1/geo/", SRV_ROUTE_NO_PATH, NULL},
+    {"GET", "/v1/entities", SRV_ROUTE_FOUND, NULL},
+    {"HEAD", "/v1/entities", SRV_ROUTE_FOUND, NULL},
+    {"GET", "/v1/entities/geonames:706483", SRV_ROUTE_FOUND, "geonames:706483"},
+    {"GET", "/v1/entities/person:volodymyr-zelensky", SRV_ROUTE_FOUND,
+     "person:volodymyr-zelensky"},
+    {"GET", "/v1/entities/", SRV_ROUTE_NO_PATH, NULL},
+    {"DELETE", "/v1/entities/x", SRV_ROUTE_NO_METHOD, "x"},
+    {"PUT", "/v1/entities", SRV_ROUTE_NO_METHOD, NULL},
 };
 
 /* Runs one request through the dispatcher; returns the status and the
@@ -144,6 +155,22 @@ int main(void)
     CHECK_STR(json_string_value(json_object_get(srv_error_object(body), "param")), "limit");
     json_decref(body);
     CHECK(run(&app, "GET", "/v1/search", "bogus", "1", code, sizeof code, NULL, NULL) == 400);
+
+    /* The new endpoints check their parameters before the index too. */
+    CHECK(run(&app, "GET", "/v1/geo", "top", "51", code, sizeof code, NULL, NULL) == 400);
+    CHECK(run(&app, "GET", "/v1/geo", "limit", "5", code, sizeof code, NULL, NULL) == 503);
+    CHECK(run(&app, "GET", "/v1/entities", "type", "city", code, sizeof code, NULL, NULL) == 400);
+    CHECK(run(&app, "GET", "/v1/entities", "prefix", "khar", code, sizeof code, NULL, NULL) ==
+          503);
+    CHECK(run(&app, "GET", "/v1/entities/geonames:1", NULL, NULL, code, sizeof code, NULL,
+              NULL) == 503);
+    CHECK(run(&app, "GET", "/v1/search", "near", "1,2,3km", code, sizeof code, NULL, &body) ==
+          400); /* no gazetteer: no coordinates */
+    CHECK_STR(json_string_value(json_object_get(srv_error_object(body), "param")), "near");
+    json_decref(body);
+    CHECK(run(&app, "GET", "/v1/search", "format", "csv", code, sizeof code, NULL, NULL) == 503);
+    CHECK(run(&app, "GET", "/v1/search", "timespan", "7d", code, sizeof code, NULL, NULL) ==
+          503);
 
     /* Without a gazetteer, unknown names are a 400; codes still resolve. */
     CHECK(run(&app, "GET", "/v1/search", "place", "Atlantis", code, sizeof code, NULL,

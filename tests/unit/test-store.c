@@ -171,6 +171,20 @@ int main(void)
     char *desc = sitrep_query_describe(q);
     CHECK_STR(desc, "Query(((Zshell@1 AND Zkharkiv@2) FILTER (Y2022 OR M202301)))");
     free(desc);
+    /* Filters come off last first; an empty exclusion counts as one. */
+    const char *ex[] = {"Y2021"};
+    REQUIRE(sitrep_query_add_filter(q, ex, 1, true) == SITREP_OK);
+    REQUIRE(sitrep_query_add_filter(q, ex, 0, true) == SITREP_OK);
+    REQUIRE(sitrep_query_pop_filter(q) == SITREP_OK);
+    desc = sitrep_query_describe(q);
+    CHECK_STR(desc, "Query((((Zshell@1 AND Zkharkiv@2) FILTER (Y2022 OR M202301)) AND_NOT Y2021))");
+    free(desc);
+    REQUIRE(sitrep_query_pop_filter(q) == SITREP_OK);
+    REQUIRE(sitrep_query_pop_filter(q) == SITREP_OK);
+    desc = sitrep_query_describe(q);
+    CHECK_STR(desc, "Query((Zshell@1 AND Zkharkiv@2))");
+    free(desc);
+    CHECK(sitrep_query_pop_filter(q) == SITREP_ERR_INVALID);
     sitrep_query_destroy(q);
 
     /* Facets count every match, not the page: by count, then value. */
@@ -209,6 +223,79 @@ int main(void)
         sitrep_query_destroy(q);
     }
 
+    /* The vocabulary: terms by prefix with their document counts. */
+    {
+        sitrep_terms *t;
+        uint64_t freq = 99;
+        char seen[128] = "";
+        REQUIRE(sitrep_db_terms(db, "XPgeonames:", &t) == SITREP_OK);
+        for (; sitrep_terms_valid(t); sitrep_terms_next(t)) {
+            size_t len;
+            const char *term = sitrep_terms_get(t, &len);
+            CHECK(len == strlen(term));
+            snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s=%u ", term,
+                     (unsigned)sitrep_terms_freq(t));
+        }
+        CHECK(sitrep_terms_status(t) == SITREP_OK);
+        sitrep_terms_next(t); /* harmless past the end */
+        CHECK(!sitrep_terms_valid(t));
+        sitrep_terms_destroy(t);
+        CHECK_STR(seen, "XPgeonames:706483=2 XPgeonames:745044=1 ");
+        REQUIRE(sitrep_db_terms(db, "XPnothing", &t) == SITREP_OK);
+        CHECK(!sitrep_terms_valid(t) && sitrep_terms_status(t) == SITREP_OK);
+        CHECK_STR(sitrep_terms_get(t, NULL), "");
+        sitrep_terms_destroy(t);
+        CHECK(sitrep_db_term_freq(db, "XPgeonames:706483", &freq) == SITREP_OK && freq == 2);
+        CHECK(sitrep_db_term_freq(db, "XPgeonames:1", &freq) == SITREP_OK && freq == 0);
+
+        char *label = NULL;
+        REQUIRE(sitrep_db_facet_label(db, "XPgeonames:745044", SITREP_SLOT_PLACES,
+                                      "geonames:745044", &label) == SITREP_OK);
+        CHECK_STR(label, "b");
+        free(label);
+        REQUIRE(sitrep_db_facet_label(db, "XPgeonames:745044", SITREP_SLOT_COUNTRIES, "UA",
+                                      &label) == SITREP_OK);
+        CHECK_STR(label, "");
+        free(label);
+        label = NULL;
+        CHECK(sitrep_db_facet_label(db, "XPnope", SITREP_SLOT_PLACES, "x", &label) ==
+                  SITREP_ERR_NOT_FOUND && !label);
+        CHECK(sitrep_db_facet_label(db, "XPgeonames:745044", SITREP_SLOT_PLACES, "x", &label) ==
+                  SITREP_ERR_NOT_FOUND && !label);
+    }
+
+    /* Ranked places: the smallest rank of a document's places first, ties
+     * and unranked documents by docid. */
+    {
+        static const char *const places[] = {"geonames:745044", "geonames:706483",
+                                             "geonames:706483"};
+        static const double ranks[] = {1.5, 9.0, 0.5};
+        sitrep_results *r;
+        char got[32] = "";
+        REQUIRE(sitrep_query_new(db, &q) == SITREP_OK);
+        REQUIRE(sitrep_query_set_place_ranks(q, places, ranks, 3) == SITREP_OK);
+        sitrep_query_set_sort(q, SITREP_SORT_PLACE_RANK);
+        REQUIRE(sitrep_query_run(q, 0, 10, 0, &r) == SITREP_OK);
+        for (size_t i = 0; i < sitrep_results_count(r); i++) {
+            struct sitrep_hit h;
+            REQUIRE(sitrep_results_get(r, i, &h) == SITREP_OK);
+            strncat(got, h.data + 7, 1);
+        }
+        CHECK_STR(got, "acb"); /* 0.5, 0.5, 1.5 */
+        sitrep_results_destroy(r);
+        REQUIRE(sitrep_query_set_place_ranks(q, places, ranks, 1) == SITREP_OK);
+        REQUIRE(sitrep_query_run(q, 0, 10, 0, &r) == SITREP_OK);
+        got[0] = '\0';
+        for (size_t i = 0; i < sitrep_results_count(r); i++) {
+            struct sitrep_hit h;
+            REQUIRE(sitrep_results_get(r, i, &h) == SITREP_OK);
+            strncat(got, h.data + 7, 1);
+        }
+        CHECK_STR(got, "bac"); /* b ranked; a and c unranked, by docid */
+        sitrep_results_destroy(r);
+        sitrep_query_destroy(q);
+    }
+
     /* Continuing after a hit visits every hit once, in every order. */
     CHECK_STR(walk(db, NULL, SITREP_SORT_DATE_ASC, 1), "a c b");
     CHECK_STR(walk(db, NULL, SITREP_SORT_DATE_DESC, 1), "b c a");
@@ -217,6 +304,8 @@ int main(void)
     CHECK_STR(walk(db, "shelling", SITREP_SORT_RELEVANCE, 1),
               ids(db, "shelling", NULL, false, SITREP_SORT_RELEVANCE));
     CHECK_STR(walk(db, "shelling", SITREP_SORT_DATE_ASC, 1), "a b");
+    /* No ranks at all: every document is unranked, so docid order. */
+    CHECK_STR(walk(db, NULL, SITREP_SORT_PLACE_RANK, 2), "a b c");
     {
         sitrep_results *r = NULL;
         REQUIRE(sitrep_query_new(db, &q) == SITREP_OK);

@@ -1,0 +1,208 @@
+/* hits.c - rendering search hits: the JSON object, and CSV rows. */
+#include "hits.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SNIPPET_BYTES 240u
+
+void srv_hit_fields_init(struct srv_hit_fields *f, const struct srv_search_params *sp)
+{
+    for (int i = 0; i < SRV_FIELD_LAST; i++)
+        f->want[i] = sp->n_fields == 0;
+    for (size_t i = 0; i < sp->n_fields; i++)
+        f->want[sp->fields[i]] = true;
+    /* Without a point there is no distance. */
+    f->want[SRV_FIELD_DISTANCE_KM] = f->want[SRV_FIELD_DISTANCE_KM] && sp->near.given;
+}
+
+void srv_hit_fields_csv_default(struct srv_hit_fields *f, const struct srv_search_params *sp)
+{
+    static const enum srv_hit_field columns[] = {
+        SRV_FIELD_ID,   SRV_FIELD_TITLE,     SRV_FIELD_URL,    SRV_FIELD_SOURCE,
+        SRV_FIELD_LANG, SRV_FIELD_PUBLISHED, SRV_FIELD_PLACES, SRV_FIELD_PERSONS,
+    };
+    if (sp->n_fields) {
+        srv_hit_fields_init(f, sp);
+        return;
+    }
+    memset(f, 0, sizeof *f);
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+        f->want[columns[i]] = true;
+}
+
+static int copy_member(json_t *hit, json_t *record, const char *key, bool array)
+{
+    json_t *v = json_object_get(record, key);
+    if (!v)
+        v = array ? json_array() : json_null();
+    else
+        json_incref(v);
+    return json_object_set_new(hit, key, v);
+}
+
+json_t *srv_hit_render(const struct srv_search *s, sitrep_results *r, const struct sitrep_hit *h,
+                       const struct srv_hit_fields *f, const char *req_id)
+{
+    json_error_t jerr;
+    json_t *record = json_loadb(h->data, h->data_len, 0, &jerr);
+    json_t *hit = json_object();
+    char *snippet = NULL;
+
+    if (!hit)
+        goto fail;
+    if (!json_is_object(record)) {
+        fprintf(stderr, "sitrepd: request %s: document %u has no valid record: %s\n", req_id,
+                h->docid, jerr.text);
+        json_decref(record);
+        record = json_object();
+        if (!record)
+            goto fail;
+    }
+    for (int i = 0; i < SRV_FIELD_LAST; i++) {
+        const char *name = srv_hit_field_name((enum srv_hit_field)i);
+        if (!f->want[i])
+            continue;
+        switch ((enum srv_hit_field)i) {
+        case SRV_FIELD_SCORE:
+            if (json_object_set_new(hit, name, json_real(h->score)))
+                goto fail;
+            break;
+        case SRV_FIELD_SNIPPET: {
+            /* Only made when shown: exports without it skip the work. */
+            const char *text = json_string_value(json_object_get(record, "text"));
+            size_t text_len = json_string_length(json_object_get(record, "text"));
+            json_t *js;
+            if (text && sitrep_results_snippet(r, text, text_len, SNIPPET_BYTES, "<mark>",
+                                               "</mark>", &snippet) == SITREP_OK)
+                js = srv_json_string_lossy(snippet, strlen(snippet));
+            else
+                js = json_string("");
+            if (json_object_set_new(hit, name, js))
+                goto fail;
+            break;
+        }
+        case SRV_FIELD_PLACES:
+        case SRV_FIELD_PERSONS:
+        case SRV_FIELD_EVENT_DATES:
+            if (copy_member(hit, record, name, true))
+                goto fail;
+            break;
+        case SRV_FIELD_DISTANCE_KM: {
+            double km;
+            /* To 100 m: a town's one point means no more. */
+            json_t *v = srv_search_near_km(s, json_object_get(record, "places"), &km)
+                            ? json_real(round(km * 10) / 10)
+                            : json_null();
+            if (json_object_set_new(hit, name, v))
+                goto fail;
+            break;
+        }
+        default:
+            if (copy_member(hit, record, name, false))
+                goto fail;
+            break;
+        }
+    }
+    free(snippet);
+    json_decref(record);
+    return hit;
+fail:
+    free(snippet);
+    json_decref(record);
+    json_decref(hit);
+    return NULL;
+}
+
+/* ---- CSV -------------------------------------------------------------- */
+
+/* One field, quoted when RFC 4180 requires it. */
+static sitrep_status csv_field(struct sitrep_buf *out, const char *s, size_t len)
+{
+    sitrep_status st = SITREP_OK;
+    bool quote = false;
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    if (!quote)
+        return sitrep_buf_append(out, s, len);
+    if ((st = sitrep_buf_append_char(out, '"')) != SITREP_OK)
+        return st;
+    for (size_t i = 0; i < len && st == SITREP_OK; i++)
+        st = s[i] == '"' ? sitrep_buf_append(out, "\"\"", 2) : sitrep_buf_append_char(out, s[i]);
+    return st == SITREP_OK ? sitrep_buf_append_char(out, '"') : st;
+}
+
+sitrep_status srv_hit_csv_header(const struct srv_hit_fields *f, struct sitrep_buf *out)
+{
+    sitrep_status st = SITREP_OK;
+    bool first = true;
+    for (int i = 0; i < SRV_FIELD_LAST && st == SITREP_OK; i++) {
+        if (!f->want[i])
+            continue;
+        if (!first)
+            st = sitrep_buf_append_char(out, ',');
+        if (st == SITREP_OK)
+            st = sitrep_buf_append_str(out, srv_hit_field_name((enum srv_hit_field)i));
+        first = false;
+    }
+    return st == SITREP_OK ? sitrep_buf_append(out, "\r\n", 2) : st;
+}
+
+/* A list member as one field: each item's key ("name", "date") joined by
+ * '|', which no place or person name holds (gazetteer README). */
+static sitrep_status csv_list(struct sitrep_buf *out, json_t *list, const char *key)
+{
+    struct sitrep_buf joined;
+    sitrep_status st = SITREP_OK;
+    size_t i;
+    json_t *item;
+
+    sitrep_buf_init(&joined, out->max);
+    json_array_foreach(list, i, item)
+    {
+        const char *v = json_string_value(json_object_get(item, key));
+        if (!v)
+            continue;
+        if ((joined.len && (st = sitrep_buf_append_char(&joined, '|')) != SITREP_OK) ||
+            (st = sitrep_buf_append_str(&joined, v)) != SITREP_OK)
+            break;
+    }
+    if (st == SITREP_OK)
+        st = csv_field(out, joined.data ? joined.data : "", joined.len);
+    sitrep_buf_free(&joined);
+    return st;
+}
+
+sitrep_status srv_hit_csv_row(const struct srv_hit_fields *f, json_t *hit, struct sitrep_buf *out)
+{
+    sitrep_status st = SITREP_OK;
+    bool first = true;
+    char num[32];
+
+    for (int i = 0; i < SRV_FIELD_LAST && st == SITREP_OK; i++) {
+        if (!f->want[i])
+            continue;
+        if (!first && (st = sitrep_buf_append_char(out, ',')) != SITREP_OK)
+            break;
+        first = false;
+        json_t *v = json_object_get(hit, srv_hit_field_name((enum srv_hit_field)i));
+        switch (v ? json_typeof(v) : JSON_NULL) {
+        case JSON_STRING:
+            st = csv_field(out, json_string_value(v), json_string_length(v));
+            break;
+        case JSON_REAL:
+        case JSON_INTEGER:
+            snprintf(num, sizeof num, "%.12g", json_number_value(v));
+            st = sitrep_buf_append_str(out, num);
+            break;
+        case JSON_ARRAY:
+            st = csv_list(out, v, i == SRV_FIELD_EVENT_DATES ? "date" : "name");
+            break;
+        default: /* null or missing: an empty field */
+            break;
+        }
+    }
+    return st == SITREP_OK ? sitrep_buf_append(out, "\r\n", 2) : st;
+}
