@@ -129,6 +129,20 @@ static bool known_place(const struct ex_doc *d, size_t tok, size_t ntok, bool an
     return false;
 }
 
+/* True when the span is a place by any of its names or romanisations
+ * ("Deir Ezzor", "Manbej"), however small. */
+static bool any_place(const struct ex_doc *d, size_t tok, size_t ntok)
+{
+    const struct sitrep_place *c[1];
+    size_t start = d->toks[tok].start;
+    size_t end = d->toks[tok + ntok - 1].start + d->toks[tok + ntok - 1].len;
+    enum sitrep_name_match how = SITREP_MATCH_EXACT;
+
+    return d->gz &&
+           sitrep_gazetteer_lookup_loose(d->gz, d->text + start, end - start, c, 1, &how) > 0 &&
+           how != SITREP_MATCH_SKELETON;
+}
+
 /* True when token i names a country or an admin-1 region. */
 static bool admin_place(const struct ex_doc *d, size_t i)
 {
@@ -255,7 +269,116 @@ bool ex_persons_titled(struct ex_doc *d)
             continue;
         if (!claim(d, j, ntok))
             goto out;
+        /* A capitalised title is part of the mention: "President Hosni
+         * Mubarak"; a role in lower case ("spokesman John Kirby") is not. */
+        if (t->flags & TK_CAP)
+            d->pmentions[d->npmentions - 1].shown = t->start;
         i = j + ntok - 1;
+    }
+    ok = true;
+out:
+    return ok;
+}
+
+/* The tokens inside bytes [start, end): *first and the count. */
+static size_t span_tokens(const struct ex_doc *d, uint32_t start, uint32_t end, size_t from,
+                          size_t *first)
+{
+    size_t a = from, b;
+    while (a < d->ntoks && d->toks[a].start < start)
+        a++;
+    for (b = a; b < d->ntoks && d->toks[b].start + d->toks[b].len <= end; b++)
+        ;
+    *first = a;
+    return b - a;
+}
+
+/* The statistical tagger (ner.c) recognises persons without any cue and
+ * knows organisations ("NBC News", "Human Rights Watch") as such.  Its
+ * person spans include titles, as the corpus it learnt from does: the name
+ * is what follows the title chain, the reported span is the tagger's.  A
+ * span already claimed by the supplement only lends its start to that
+ * mention.  Organisation tokens are marked so that no later pass reads a
+ * place or a person inside them, unless the whole span is a known place.
+ *
+ * It learnt from one newswire corpus, so its persons are checked against
+ * what the rules know: a span must be one run of our tokens (no junk
+ * between them), hold no organisation word ("Getty Images"), and not be a
+ * known place alone ("Kharkov", which the places pass then takes); a
+ * name it cut short after particles ("von der Leyen") gets its first name
+ * back. */
+bool ex_persons_tagged(struct ex_doc *d)
+{
+    size_t from = 0, pm = 0;
+    size_t nbefore = d->npmentions;
+    bool ok = false;
+
+    for (size_t k = 0; k < d->nner; k++) {
+        const struct sitrep_ner_span *s = &d->ner[k];
+        size_t a, n, j, words = 0;
+        bool busy = false, bad = false;
+        uint32_t shown = s->start;
+
+        n = span_tokens(d, s->start, s->end, from, &a);
+        from = a;
+        if (n == 0 || d->toks[a].start != s->start)
+            continue;
+        for (size_t t = a + 1; t < a + n && !bad; t++)
+            bad = !ex_joined(d, t);
+        if (bad)
+            continue;
+        if (s->type == SITREP_NER_ORG) {
+            /* "Tehran said", or a town it never saw: the places decide. */
+            if (any_place(d, a, n))
+                continue;
+            for (size_t t = a; t < a + n; t++)
+                if (d->toks[t].owner == EX_FREE)
+                    d->toks[t].owner = EX_ORG;
+            continue;
+        }
+        if (s->type != SITREP_NER_PER)
+            continue;
+        for (size_t t = a; t < a + n && !busy; t++)
+            busy = d->toks[t].owner != EX_FREE;
+        if (busy) {
+            /* Mentions of the earlier passes are in token order. */
+            while (pm < nbefore && d->pmentions[pm].tok < a)
+                pm++;
+            for (size_t q = pm; q < nbefore && d->pmentions[q].tok < a + n; q++)
+                if (d->pmentions[q].tok + d->pmentions[q].ntok <= a + n &&
+                    d->pmentions[q].shown > s->start)
+                    d->pmentions[q].shown = s->start;
+            continue;
+        }
+        j = a;
+        if ((ex_lex_flags(d, j) & (LX_TITLE | LX_HONORIFIC | LX_DEMONYM)) ||
+            (d->toks[j].flags & TK_LOWER))
+            j = skip_title_chain(d, j + 1);
+        while (j < a + n && !(d->toks[j].flags & (TK_CAP | TK_CASELESS)) && !particle(d, j))
+            j++;
+        if (j >= a + n || d->toks[a + n - 1].len < 2)
+            continue;
+        for (size_t t = j; t < a + n && !bad; t++) {
+            bad = (ex_lex_flags(d, t) & LX_ORG) != 0;
+            if ((d->toks[t].flags & (TK_CAP | TK_CASELESS)) && !(ex_lex_flags(d, t) & LX_PARTICLE))
+                words++;
+        }
+        if (bad || words == 0 || words > MAX_NAME_WORDS + 1 || known_place(d, j, a + n - j, false))
+            continue;
+        /* "clashes around Ter Ma'la", "Deir Ezzor city": a place the text
+         * says is one, whatever the tagger, which never saw it, thinks. */
+        if (ex_place_cue(d, a, n) && any_place(d, j, a + n - j))
+            continue;
+        if (j == a) {
+            while (j > 0 && ex_joined(d, j) && particle(d, j - 1) && d->toks[j - 1].owner == EX_FREE)
+                j--;
+            if (j < a && ex_joined(d, j) && name_word(d, j - 1))
+                j--;
+            shown = d->toks[j].start;
+        }
+        if (!claim(d, j, a + n - j))
+            goto out;
+        d->pmentions[d->npmentions - 1].shown = shown;
     }
     ok = true;
 out:

@@ -55,6 +55,7 @@ struct candidate {
     bool acronym;  /* an all-capitals word of three letters or fewer */
     bool strong;   /* counts as context */
     bool embedded; /* one word of a longer capitalised name */
+    bool tagged;   /* the tagger (ner.c) reads a place there */
 };
 
 struct candidates {
@@ -187,7 +188,7 @@ static bool lower_word_in(const struct ex_doc *d, size_t i, const char *const *w
  * before it ("in", "near"), or a word for a kind of place right after it
  * ("Deir Ezzor city", "Menbej countryside") or before it with "of" ("the
  * countryside of Hasakah"). */
-static bool place_cue(const struct ex_doc *d, size_t tok, size_t ntok)
+bool ex_place_cue(const struct ex_doc *d, size_t tok, size_t ntok)
 {
     static const char *const kinds[] = {
         "city",        "town",          "village",      "countryside", "province",
@@ -203,6 +204,26 @@ static bool place_cue(const struct ex_doc *d, size_t tok, size_t ntok)
     if (after < d->ntoks && (d->toks[after].flags & TK_SPACE) && lower_word_in(d, after, kinds))
         return true;
     return before > 1 && tok_is(d, before - 1, "of") && lower_word_in(d, before - 2, kinds);
+}
+
+/* Does the statistical tagger read the tokens [tok, tok + ntok) as (part
+ * of) a place?  It has seen how news writes places in context, which the
+ * rules above see only through a few cue words. */
+static bool tagged_place(const struct ex_doc *d, size_t tok, size_t ntok)
+{
+    uint32_t start = d->toks[tok].start;
+    uint32_t end = d->toks[tok + ntok - 1].start + d->toks[tok + ntok - 1].len;
+    size_t lo = 0, hi = d->nner;
+
+    while (lo < hi) { /* the first span ending after start */
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->ner[mid].end <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->nner && d->ner[lo].start <= start && d->ner[lo].end >= end &&
+           (d->ner[lo].type == SITREP_NER_GEO || d->ner[lo].type == SITREP_NER_GPE);
 }
 
 /* Is the span [i, i + w) one word, or an article and one word? */
@@ -224,7 +245,7 @@ static bool loose_lookup_allowed(const struct ex_doc *d, size_t i, size_t w,
         return false;
     if (w == 1 && (d->toks[i].flags & TK_SENT))
         return false;
-    if (one_word(d, i, w) && !place_cue(d, i, w))
+    if (one_word(d, i, w) && !ex_place_cue(d, i, w))
         return false;
     for (size_t k = i; k < i + w; k++) {
         if (d->toks[k].flags & TK_ALLCAPS)
@@ -260,6 +281,11 @@ static bool find_candidates(struct ex_doc *d, struct candidates *cs)
             size_t start = d->toks[i].start, end = last->start + last->len;
             unsigned lx = ex_lex_flags(d, i);
             size_t n;
+
+            /* "U.S.", "U.K.": initials are looked up with their last dot. */
+            if (w > 1 && last->len == 1 && (last->flags & TK_DOT) && end < d->len &&
+                d->text[end] == '.')
+                end++;
 
             if (!capital(d, i + w - 1))
                 continue;
@@ -317,6 +343,7 @@ static bool find_candidates(struct ex_doc *d, struct candidates *cs)
             c.tok = (uint32_t)i;
             c.ntok = (uint32_t)w;
             c.n = (uint8_t)(n < MAX_CANDIDATES ? n : MAX_CANDIDATES);
+            c.tagged = tagged_place(d, i, w);
             if (c.acronym) {
                 /* "UK", "UAE": countries only; "AP", "IS" are not towns. */
                 uint8_t keep = 0;
@@ -365,13 +392,13 @@ static double context_share(struct ex_doc *d, const char *iso2, unsigned total)
  * Menbej"), the only country the loose key leads to, and then only a
  * specific span (several words, "Deir Ezzor", "al-Raqqa", or the
  * name of a large town).  And the text must say that a place is meant
- * (place_cue()), unless several words (not an article and a word) name it
+ * (ex_place_cue()), unless several words (not an article and a word) name it
  * in an article about its country. */
 static bool loose_accepted(struct ex_doc *d, const struct candidate *c,
                            const struct sitrep_place *best, unsigned named)
 {
     const uint16_t *slot = ex_country_slot(d, best->country);
-    bool in_context = slot && *slot > 0, cue = place_cue(d, c->tok, c->ntok);
+    bool in_context = slot && *slot > 0, cue = c->tagged || ex_place_cue(d, c->tok, c->ntok);
     /* An article and one word are one word here: "Al Jazeera" is no place. */
     bool words = !one_word(d, c->tok, c->ntok);
 
@@ -400,8 +427,12 @@ static double score(struct ex_doc *d, const struct candidate *c, uint8_t k,
      * are local forms ("Genève", "Ḩamāh"), so it would favour the obscure. */
     if (slot && *slot > 0)
         s += 0.3 + 2.0 * context_share(d, p->country, total);
+    /* A country, or a region the curated supplement names ("Pacific" the
+     * ocean, not Pacific, Missouri), before towns of the same name. */
     if (p->kind == SITREP_PLACE_COUNTRY)
         s += 2.0;
+    else if (p->kind == SITREP_PLACE_REGION)
+        s += 3.5;
     else if (p->kind == SITREP_PLACE_CITY)
         s += 0.3;
     if (p->admin1_id[0])
@@ -496,7 +527,9 @@ bool ex_places(struct ex_doc *d)
         /* A town's name inside an unknown longer name is that name's word. */
         if (c->embedded && town)
             continue;
-        needs_support = (c->common && town) ||
+        /* "White House" the town needs support, "Middle East" the region
+         * none. */
+        needs_support = (c->common && best->kind == SITREP_PLACE_CITY) ||
                         (c->ntok == 1 &&
                          (c->common || c->embedded || (town && best->population < SMALL_PLACE)));
         share = context_share(d, best->country, total);
@@ -509,9 +542,9 @@ bool ex_places(struct ex_doc *d)
         /* "Never", "Early" opening a sentence: a small town there needs the
          * article to be about its country. */
         if (c->ntok == 1 && town && best->population < SMALL_PLACE &&
-            (d->toks[c->tok].flags & TK_SENT) && share < 0.4)
+            (d->toks[c->tok].flags & TK_SENT) && share < 0.4 && !c->tagged)
             continue;
-        if (needs_support) {
+        if (needs_support && !c->tagged) {
             const uint16_t *slot = ex_country_slot(d, best->country);
             bool in_context = slot && *slot > 0;
             bool locative = c->tok > 0 && (ex_lex_flags(d, c->tok - 1) & LX_LOCATIVE) &&

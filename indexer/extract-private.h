@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "gazetteer.h"
+#include "ner.h"
 
 /* Token flags. */
 enum {
@@ -60,7 +61,7 @@ struct ex_token {
     uint8_t owner; /* EX_FREE, EX_PERSON, EX_PLACE */
 };
 
-enum { EX_FREE = 0, EX_PERSON = 1, EX_PLACE = 2 };
+enum { EX_FREE = 0, EX_PERSON = 1, EX_PLACE = 2, EX_ORG = 3 };
 
 /* A place mention: tokens [tok, tok + ntok), its chosen place. */
 struct ex_place_mention {
@@ -68,11 +69,14 @@ struct ex_place_mention {
     const struct sitrep_place *place; /* NULL once dropped */
 };
 
-/* A person mention: tokens [tok, tok + ntok) of its name (no title). */
+/* A person mention: tokens [tok, tok + ntok) of its name (no title); the
+ * span reported to users may start earlier, at a title that belongs to the
+ * mention ("President Hosni Mubarak", as the GMB corpus marks persons). */
 struct ex_person_mention {
     uint32_t tok, ntok;
     uint32_t person; /* index into the persons after clustering */
     bool full;       /* found as a name, not as a later surname alone */
+    uint32_t shown;  /* byte offset where the reported span starts */
 };
 
 /* A person after clustering: its fullest mention names it. */
@@ -98,6 +102,9 @@ struct ex_doc {
     size_t npmentions, cappmentions;
     struct ex_person *persons; /* after clustering */
     size_t npersons;
+    /* The statistical tagger's entity spans, in text order. */
+    struct sitrep_ner_span *ner;
+    size_t nner;
 };
 
 extern const struct ex_lexeme ex_lexicon[];
@@ -117,6 +124,10 @@ static inline bool ex_joined(const struct ex_doc *d, size_t i)
     return i > 0 && i < d->ntoks && (d->toks[i].flags & (TK_SPACE | TK_HYPHEN));
 }
 
+/* Does the text around tokens [tok, tok + ntok) say that they name a
+ * place: "in X", "X city", "the countryside of X"?  (extract-places.c) */
+bool ex_place_cue(const struct ex_doc *d, size_t tok, size_t ntok);
+
 /* Appends; false when out of memory. */
 bool ex_add_place(struct ex_doc *d, uint32_t tok, uint32_t ntok, const struct sitrep_place *p);
 bool ex_add_person_mention(struct ex_doc *d, uint32_t tok, uint32_t ntok, bool full);
@@ -125,6 +136,7 @@ bool ex_add_person_mention(struct ex_doc *d, uint32_t tok, uint32_t ntok, bool f
  * only when out of memory. */
 bool ex_persons_known(struct ex_doc *d);   /* names and aliases of the supplement */
 bool ex_persons_titled(struct ex_doc *d);  /* after titles and honorifics */
+bool ex_persons_tagged(struct ex_doc *d);  /* the tagger's persons; marks its organisations */
 bool ex_persons_speech(struct ex_doc *d);  /* "X said", "according to X" */
 bool ex_places(struct ex_doc *d);          /* gazetteer spans, resolved */
 bool ex_persons_bare(struct ex_doc *d);    /* names without a cue */

@@ -1387,7 +1387,8 @@ bool ex_add_person_mention(struct ex_doc *d, uint32_t tok, uint32_t ntok, bool f
         d->pmentions = n;
         d->cappmentions = cap;
     }
-    d->pmentions[d->npmentions++] = (struct ex_person_mention){tok, ntok, 0, full};
+    d->pmentions[d->npmentions++] =
+        (struct ex_person_mention){tok, ntok, 0, full, d->toks[tok].start};
     return true;
 }
 
@@ -1402,15 +1403,21 @@ static json_t *span_string(const struct ex_doc *d, size_t start, size_t end)
     return json_stringn(d->text + start, end - start);
 }
 
-/* Appends {"start","end","text"} for tokens [tok, tok + ntok). */
-static bool add_span(json_t *arr, const struct ex_doc *d, uint32_t tok, uint32_t ntok)
+/* Appends {"start","end","text"} for tokens [tok, tok + ntok), reported
+ * from byte start on (the first token's start, or an earlier title's). */
+static bool add_span(json_t *arr, const struct ex_doc *d, size_t start, uint32_t tok,
+                     uint32_t ntok)
 {
-    size_t start = d->toks[tok].start;
-    size_t end = d->toks[tok + ntok - 1].start + d->toks[tok + ntok - 1].len;
-    json_t *text = span_string(d, start, end);
-    json_t *o = NULL;
+    const struct ex_token *last = &d->toks[tok + ntok - 1];
+    size_t end = last->start + last->len;
+    json_t *text, *o = NULL;
     bool ok = false;
 
+    /* Initials keep their last dot: "U.S.", not "U.S". */
+    if (ntok > 1 && last->len == 1 && (last->flags & TK_DOT) && end < d->len &&
+        d->text[end] == '.')
+        end++;
+    text = span_string(d, start, end);
     if (!text) {
         ok = true; /* skipped, not an error */
         goto out;
@@ -1451,7 +1458,7 @@ static json_t *places_json(const struct ex_doc *d)
                 goto out;
         }
         mentions = json_object_get(o, "mentions");
-        if (!add_span(mentions, d, pm->tok, pm->ntok))
+        if (!add_span(mentions, d, d->toks[pm->tok].start, pm->tok, pm->ntok))
             goto out;
     }
     ok = true;
@@ -1529,7 +1536,7 @@ static json_t *persons_json(const struct ex_doc *d)
             continue;
         if (!objs[m->person]) {
             const struct ex_person_mention canon = {d->persons[m->person].tok,
-                                                    d->persons[m->person].ntok, 0, true};
+                                                    d->persons[m->person].ntok, 0, true, 0};
             const struct ex_person_mention *c = &canon;
             const struct sitrep_person *known = known_person(d, c);
             json_t *surname = known ? json_string(known->surname) : surname_json(d, c);
@@ -1559,7 +1566,7 @@ static json_t *persons_json(const struct ex_doc *d)
             free(name), free(slug), free(id);
             name = slug = id = NULL;
         }
-        if (!add_span(json_object_get(objs[m->person], "mentions"), d, m->tok, m->ntok))
+        if (!add_span(json_object_get(objs[m->person], "mentions"), d, m->shown, m->tok, m->ntok))
             goto out;
     }
     ok = true;
@@ -1627,8 +1634,13 @@ json_t *sitrep_extract(const sitrep_gazetteer *gz, const char *text, size_t len,
         goto out;
     if (!tokenise(&d))
         goto out;
-    if (!ex_persons_known(&d) || !ex_persons_titled(&d) || !ex_persons_speech(&d) || !ex_places(&d) ||
-        !ex_persons_bare(&d) || !ex_persons_cluster(&d))
+    if (sitrep_ner_tag(d.gz, d.text, d.len, &d.ner, &d.nner) != SITREP_OK)
+        goto out;
+    /* The tagger's persons first: its spans are the most reliable and carry
+     * the titles; the rules then add what it missed, with their cues. */
+    if (!ex_persons_known(&d) || !ex_persons_tagged(&d) || !ex_persons_titled(&d) ||
+        !ex_persons_speech(&d) || !ex_places(&d) || !ex_persons_bare(&d) ||
+        !ex_persons_cluster(&d))
         goto out;
 
     if (published) {
@@ -1668,5 +1680,6 @@ out:
     free(d.places);
     free(d.pmentions);
     free(d.persons);
+    free(d.ner);
     return result;
 }

@@ -389,6 +389,74 @@ static void test_robust(void)
     free(junk);
 }
 
+/* What the statistical tagger adds to the rules, with the bundled
+ * supplement: person spans that carry their title as news corpora mark
+ * them, people named without any cue, world regions, "U.S." with its dot. */
+static void test_tagged(void)
+{
+    static const struct {
+        const char *text;
+        const char *list;    /* "places" or "persons" */
+        const char *mention; /* a mention's exact text */
+        const char *id;      /* the entity it belongs to */
+    } cases[] = {
+        {"In a letter to Egyptian President Hosni Mubarak, the group said it was dismayed.",
+         "persons", "President Hosni Mubarak", "person:hosni-mubarak"},
+        {"Prime Minister Tony Blair met Ehud Olmert in London.", "persons",
+         "Prime Minister Tony Blair", "person:tony-blair"},
+        {"Prime Minister Tony Blair met Ehud Olmert in London.", "persons", "Ehud Olmert",
+         "person:ehud-olmert"},
+        {"Troops from the U.S. and Britain arrived on Monday.", "places", "U.S.",
+         "sitrep:country-us"},
+        {"Troops from the U.S. and Britain arrived on Monday.", "places", "Britain",
+         "sitrep:country-gb"},
+        {"Oil prices rose across the Middle East and Europe.", "places", "Middle East",
+         "sitrep:middle-east"},
+        {"The storm crossed the Pacific before it reached Japan.", "places", "Pacific",
+         "sitrep:pacific-ocean"},
+        {"Aleppo and Idlib were shelled as Syrian forces advanced.", "places", "Aleppo",
+         "geonames:170063"},
+    };
+    static const struct {
+        const char *text, *word; /* word: neither a place nor a person */
+    } neither[] = {
+        {"The Kharkiv Regional Military Administration said two people were hurt.", "Kharkiv"},
+        {"Photo: Getty Images. Reuters reported the strike.", "Getty Images"},
+    };
+    char path[4096];
+    const char *src = getenv("SITREP_SOURCE_DIR");
+    char *err = NULL;
+
+    snprintf(path, sizeof path, "%s/config/gazetteer.yaml", src ? src : ".");
+    if (sitrep_gazetteer_load_supplement(gz, path, &err) != SITREP_OK) {
+        fprintf(stderr, "cannot load %s: %s\n", path, err ? err : "?");
+        free(err);
+        CHECK(0);
+        return;
+    }
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *r = run(cases[i].text, "2022-03-02");
+        json_t *e = find_by(json_object_get(r, cases[i].list), "id", cases[i].id);
+        bool found = false;
+        size_t k;
+        json_t *m;
+        json_array_foreach(json_object_get(e, "mentions"), k, m) found =
+            found || strcmp(json_string_value(json_object_get(m, "text")), cases[i].mention) == 0;
+        if (!found) {
+            char *dump = json_dumps(r, JSON_COMPACT);
+            fprintf(stderr, "tagged case %zu: %s\n  %s\n", i, cases[i].text, dump);
+            free(dump);
+        }
+        CHECK(found);
+        json_decref(r);
+    }
+    for (size_t i = 0; i < sizeof neither / sizeof neither[0]; i++) {
+        json_t *r = run(neither[i].text, "2022-03-02");
+        CHECK(!place_text(r, neither[i].word) && !person_text(r, neither[i].word));
+        json_decref(r);
+    }
+}
+
 int main(void)
 {
     const char *src = getenv("SITREP_SOURCE_DIR");
@@ -416,6 +484,7 @@ int main(void)
     test_not_persons();
     test_dates_and_published();
     test_robust();
+    test_tagged(); /* last: it adds the supplement to the gazetteer */
     sitrep_gazetteer_destroy(gz);
     return TEST_DONE();
 }

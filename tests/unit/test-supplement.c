@@ -299,13 +299,15 @@ static void test_shipped(const char *src)
         /* An alias alone, with no title or first name. */
         {"Zelenskyy said the talks had failed.",
          "person:volodymyr-zelensky=Volodymyr Zelensky:Zelenskyy"},
-        /* Spellings the clustering keeps apart are one person. */
+        /* Spellings the clustering keeps apart are one person; a mention
+         * carries its capitalised title, the name does not. */
         {"President Volodymyr Zelensky visited Kharkiv. Zelenskyy said the city would hold. "
          "Mr. Zelensky left on Tuesday.",
-         "person:volodymyr-zelensky=Volodymyr Zelensky:Volodymyr Zelensky|Zelenskyy|Zelensky"},
+         "person:volodymyr-zelensky=Volodymyr Zelensky:President Volodymyr Zelensky|Zelenskyy|"
+         "Mr. Zelensky"},
         {"Ukrainian President Volodymyr Zelenskiy spoke with UN Secretary-General Antonio "
          "Guterres.",
-         "person:volodymyr-zelensky=Volodymyr Zelensky:Volodymyr Zelenskiy;"
+         "person:volodymyr-zelensky=Volodymyr Zelensky:President Volodymyr Zelenskiy;"
          "person:antonio-guterres=António Guterres:Antonio Guterres"},
         {"Владимир Путин заявил, что Путин прав.",
          "person:vladimir-putin=Vladimir Putin:Владимир Путин|Путин"},
