@@ -14,11 +14,9 @@
  * A key is the name folded and normalised as gazetteer.h says names match:
  * case, Latin diacritics, apostrophes, combining and Arabic vowel marks do
  * not count, hyphens and runs of spaces are one space, ё is е, and Arabic
- * alef, yeh and kaf forms are one each.  gazetteer.c's key_normalise() does
- * the same for whole names, but is private to that file (which another
- * change is rewriting); the tables below are copied from it, so that a
- * prefix matches whatever a whole name would.  Merge the two when
- * gazetteer.c is free to change.
+ * alef, yeh and kaf forms are one each: gz_key_normalise() of gazetteer.c,
+ * the same function whole names are matched by, so that a prefix matches
+ * whatever a whole name would.
  *
  * Cost: about 520,000 names of the bundled file give about 770,000 keys;
  * built in about 0.7 s and about 50 MB of memory, which is why the server
@@ -33,78 +31,13 @@
 #include <yaml.h>
 
 #include "buf.h"
+#include "gazetteer-private.h"
 #include "text.h"
 
 /* As gazetteer.c: names longer than this are not matched. */
 #define GN_MAX_NAME_BYTES 1024
 /* The text blocks hold offsets in 32 bits. */
 #define GN_MAX_TEXT ((size_t)UINT32_MAX)
-
-/* Latin letters with diacritics (and a few ligatures and stroked letters) to
- * their ASCII base, lower case; "" leaves the letter as it is.  Derived from
- * Unicode's canonical decompositions (NFD) with scripts/gazetteer's node. */
-/* clang-format off */
-static const char latin_base_00c0[][3] = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
-    "i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "",
-    "o", "u", "u", "u", "u", "y", "th", "ss", "a", "a", "a", "a",
-    "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u",
-    "u", "y", "th", "y", "a", "a", "a", "a", "a", "a", "c", "c",
-    "c", "c", "c", "c", "c", "c", "d", "d", "d", "d", "e", "e",
-    "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",
-    "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i",
-    "i", "i", "i", "i", "i", "i", "", "", "j", "j", "k", "k",
-    "k", "l", "l", "l", "l", "l", "l", "", "", "l", "l", "n",
-    "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",
-    "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s",
-    "s", "s", "s", "s", "s", "s", "t", "t", "t", "t", "", "",
-    "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u",
-    "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
-    "b", "", "", "", "", "", "", "c", "c", "", "d", "d",
-    "d", "", "", "", "", "f", "f", "g", "", "", "", "i",
-    "k", "k", "l", "", "", "n", "n", "", "o", "o", "", "",
-    "p", "p", "", "", "", "", "", "t", "t", "t", "t", "u",
-    "u", "", "v", "y", "y", "z", "z", "", "", "", "", "",
-    "", "", "", "", "", "", "", "", "", "", "", "",
-    "", "", "", "", "", "a", "a", "i", "i", "o", "o", "u",
-    "u", "u", "u", "u", "u", "u", "u", "u", "u", "", "a", "a",
-    "a", "a", "", "", "", "", "g", "g", "k", "k", "o", "o",
-    "o", "o", "", "", "j", "", "", "", "g", "g", "", "",
-    "n", "n", "a", "a", "", "", "", "", "a", "a", "a", "a",
-    "e", "e", "e", "e", "i", "i", "i", "i", "o", "o", "o", "o",
-    "r", "r", "r", "r", "u", "u", "u", "u", "s", "s", "t", "t",
-    "", "", "h", "h", "", "", "", "", "", "", "a", "a",
-    "e", "e", "o", "o", "o", "o", "o", "o", "o", "o", "y", "y",
-    "", "", "", "", "", "", "a", "c", "c", "", "t", "",
-    "", "", "", "", "", "", "e", "e", "", "", "", "",
-    "r", "r", "", "",
-};
-static const char latin_base_1e00[][3] = {
-    "a", "a", "b", "b", "b", "b", "b", "b", "c", "c", "d", "d",
-    "d", "d", "d", "d", "d", "d", "d", "d", "e", "e", "e", "e",
-    "e", "e", "e", "e", "e", "e", "f", "f", "g", "g", "h", "h",
-    "h", "h", "h", "h", "h", "h", "h", "h", "i", "i", "i", "i",
-    "k", "k", "k", "k", "k", "k", "l", "l", "l", "l", "l", "l",
-    "l", "l", "m", "m", "m", "m", "m", "m", "n", "n", "n", "n",
-    "n", "n", "n", "n", "o", "o", "o", "o", "o", "o", "o", "o",
-    "p", "p", "p", "p", "r", "r", "r", "r", "r", "r", "r", "r",
-    "s", "s", "s", "s", "s", "s", "s", "s", "s", "s", "t", "t",
-    "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u",
-    "u", "u", "u", "u", "v", "v", "v", "v", "w", "w", "w", "w",
-    "w", "w", "w", "w", "w", "w", "x", "x", "x", "x", "y", "y",
-    "z", "z", "z", "z", "z", "z", "h", "t", "w", "y", "", "",
-    "", "", "ss", "", "a", "a", "a", "a", "a", "a", "a", "a",
-    "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a",
-    "a", "a", "a", "a", "e", "e", "e", "e", "e", "e", "e", "e",
-    "e", "e", "e", "e", "e", "e", "e", "e", "i", "i", "i", "i",
-    "o", "o", "o", "o", "o", "o", "o", "o", "o", "o", "o", "o",
-    "o", "o", "o", "o", "o", "o", "o", "o", "o", "o", "o", "o",
-    "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u",
-    "u", "u", "y", "y", "y", "y", "y", "y", "y", "y", "", "",
-    "", "", "", "",
-};
-/* clang-format on */
 
 /* One name: the place or person it names, and where its text is. */
 struct gn_name {
@@ -134,65 +67,6 @@ struct sitrep_gazetteer_names {
 
 /* ---- keys ------------------------------------------------------------- */
 
-/* Rewrites the folded string s in place into its key (see the top of the
- * file) and returns the key's length.  No step lengthens the text. */
-static size_t key_normalise(char *s)
-{
-    size_t len = strlen(s), r = 0, w = 0;
-    bool space = true; /* drops leading separators */
-
-    while (r < len) {
-        uint32_t cp;
-        size_t n = sitrep_utf8_decode(s + r, len - r, &cp);
-        const char *ascii = NULL;
-        char tmp[4];
-
-        if (n == 0) {
-            s[w++] = s[r++];
-            space = false;
-            continue;
-        }
-        r += n;
-        if (cp == ' ' || cp == '\t' || cp == '-' || cp == 0xA0 || (cp >= 0x2010 && cp <= 0x2015)) {
-            if (!space)
-                s[w++] = ' ';
-            space = true;
-            continue;
-        }
-        if (cp == '\'' || cp == '`' || cp == 0x2018 || cp == 0x2019 || cp == 0x2BC || cp == 0x2BB ||
-            cp == 0x2B9 || cp == 0x2BE || cp == 0x2BF || cp == 0xB4 ||
-            (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x64B && cp <= 0x65F) || cp == 0x670 ||
-            cp == 0x640)
-            continue;
-        space = false;
-        if (cp >= 0xC0 && cp <= 0x24F && latin_base_00c0[cp - 0xC0][0])
-            ascii = latin_base_00c0[cp - 0xC0];
-        else if (cp >= 0x1E00 && cp <= 0x1EFF && latin_base_1e00[cp - 0x1E00][0])
-            ascii = latin_base_1e00[cp - 0x1E00];
-        if (ascii) {
-            size_t m = strlen(ascii);
-            memcpy(s + w, ascii, m);
-            w += m;
-            continue;
-        }
-        if (cp == 0x451) /* ё */
-            cp = 0x435;
-        else if (cp == 0x623 || cp == 0x625 || cp == 0x622 || cp == 0x671) /* alef forms */
-            cp = 0x627;
-        else if (cp == 0x649 || cp == 0x6CC) /* alef maqsura, Persian yeh */
-            cp = 0x64A;
-        else if (cp == 0x6A9) /* keheh */
-            cp = 0x643;
-        size_t m = sitrep_utf8_encode(cp, tmp);
-        memcpy(s + w, tmp, m);
-        w += m;
-    }
-    if (w > 0 && s[w - 1] == ' ')
-        w--;
-    s[w] = '\0';
-    return w;
-}
-
 char *sitrep_gazetteer_name_key(const char *s, size_t len)
 {
     char *key;
@@ -200,7 +74,7 @@ char *sitrep_gazetteer_name_key(const char *s, size_t len)
         return NULL;
     key = sitrep_text_fold(s, len);
     if (key)
-        key_normalise(key);
+        gz_key_normalise(key);
     return key;
 }
 

@@ -46,6 +46,13 @@ sitrep_status gz_add_person(sitrep_gazetteer *gz, const char *name, const char *
  * "region"); false for anything else. */
 bool gz_parse_kind(const char *s, enum sitrep_place_kind *kind);
 
+/* Rewrites the folded (sitrep_text_fold()), NUL-terminated, valid UTF-8
+ * string s in place into the key names are matched by (gazetteer.h: Latin
+ * diacritics, apostrophes, marks and separators) and returns its length.
+ * The one definition of a name's key, for the gazetteer and for its prefix
+ * index (gazetteer-prefix.c). */
+size_t gz_key_normalise(char *s);
+
 /* True for a well-formed two-letter country code (any case). */
 bool gz_valid_country(const char *iso2);
 

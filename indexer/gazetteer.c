@@ -189,7 +189,7 @@ static const char latin_base_1e00[][3] = {
 /* Rewrites the folded string s (NUL-terminated, valid UTF-8) in place into
  * the name key and returns its length.  Each step writes no more bytes than
  * it reads, so writing behind the read position is safe. */
-static size_t key_normalise(char *s)
+size_t gz_key_normalise(char *s)
 {
     size_t len = strlen(s), r = 0, w = 0;
     bool space = true; /* drops leading separators */
@@ -259,7 +259,7 @@ static char *name_key(const char *s, size_t len, size_t *key_len)
         return NULL;
     key = sitrep_text_fold(s, len);
     if (key)
-        *key_len = key_normalise(key);
+        *key_len = gz_key_normalise(key);
     return key;
 }
 
