@@ -116,10 +116,39 @@ static const char *endpoint_takes(unsigned endpoint)
     return "";
 }
 
-static const struct {
+/* The keyword values of parameters (format=, interval=, sort=, type=):
+ * one table each, read by keyword_find() and keyword_name().  A value's
+ * first row is its canonical name; later rows are accepted aliases. */
+struct keyword {
     const char *name;
-    enum srv_format format;
-} formats[] = {
+    int value;
+};
+
+#define KEYWORDS(t) (t), sizeof(t) / sizeof(t)[0]
+
+/* The value of the keyword text[0..len) (ASCII case-insensitive); false
+ * when the table has none. */
+static bool keyword_find(const struct keyword *t, size_t n, const char *text, size_t len,
+                         int *value)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(t[i].name) == len && strncasecmp(t[i].name, text, len) == 0) {
+            *value = t[i].value;
+            return true;
+        }
+    return false;
+}
+
+/* The canonical name of value, or dflt when the table has none. */
+static const char *keyword_name(const struct keyword *t, size_t n, int value, const char *dflt)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t[i].value == value)
+            return t[i].name;
+    return dflt;
+}
+
+static const struct keyword formats[] = {
     {"json", SRV_FORMAT_JSON},
     {"ndjson", SRV_FORMAT_NDJSON},
     {"csv", SRV_FORMAT_CSV},
@@ -128,10 +157,7 @@ static const struct {
 
 const char *srv_format_name(enum srv_format format)
 {
-    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-        if (formats[i].format == format)
-            return formats[i].name;
-    return "json";
+    return keyword_name(KEYWORDS(formats), (int)format, "json");
 }
 
 /* Indexed by enum srv_hit_field. */
@@ -145,18 +171,12 @@ const char *srv_hit_field_name(enum srv_hit_field field)
     return (unsigned)field < SRV_FIELD_LAST ? hit_fields[field] : "";
 }
 
-static const struct {
-    const char *name;
-    enum srv_entity_type type;
-} entity_types[] = {
+static const struct keyword entity_types[] = {
     {"place", SRV_ENTITY_PLACE},
     {"person", SRV_ENTITY_PERSON},
 };
 
-static const struct {
-    const char *name;
-    enum srv_interval interval;
-} intervals[] = {
+static const struct keyword intervals[] = {
     {"day", SRV_INTERVAL_DAY},
     {"week", SRV_INTERVAL_WEEK},
     {"month", SRV_INTERVAL_MONTH},
@@ -164,16 +184,10 @@ static const struct {
 
 const char *srv_interval_name(enum srv_interval interval)
 {
-    for (size_t i = 0; i < sizeof intervals / sizeof intervals[0]; i++)
-        if (intervals[i].interval == interval)
-            return intervals[i].name;
-    return "auto";
+    return keyword_name(KEYWORDS(intervals), (int)interval, "auto");
 }
 
-static const struct {
-    const char *name;
-    enum sitrep_sort sort;
-} sorts[] = {
+static const struct keyword sorts[] = {
     {"relevance", SITREP_SORT_RELEVANCE}, {"date_desc", SITREP_SORT_DATE_DESC},
     {"date_asc", SITREP_SORT_DATE_ASC},   {"distance", SITREP_SORT_PLACE_RANK},
     /* GDELT's spellings, accepted and echoed in the canonical form. */
@@ -183,17 +197,7 @@ static const struct {
 
 const char *srv_sort_name(enum sitrep_sort sort)
 {
-    switch (sort) {
-    case SITREP_SORT_DATE_DESC:
-        return "date_desc";
-    case SITREP_SORT_DATE_ASC:
-        return "date_asc";
-    case SITREP_SORT_PLACE_RANK:
-        return "distance";
-    case SITREP_SORT_RELEVANCE:
-    default:
-        return "relevance";
-    }
+    return keyword_name(KEYWORDS(sorts), (int)sort, "relevance");
 }
 
 static bool fail(struct srv_param_error *err, const char *code, const char *param,
@@ -590,13 +594,11 @@ static bool add_field(void *ctx, const char *piece, size_t len)
 static bool add_entity_type(void *ctx, const char *piece, size_t len)
 {
     unsigned *types = ctx;
-    for (size_t i = 0; i < sizeof entity_types / sizeof entity_types[0]; i++) {
-        if (strlen(entity_types[i].name) == len && memcmp(entity_types[i].name, piece, len) == 0) {
-            *types |= (unsigned)entity_types[i].type;
-            return true;
-        }
-    }
-    return false;
+    int type;
+    if (!keyword_find(KEYWORDS(entity_types), piece, len, &type))
+        return false;
+    *types |= (unsigned)type;
+    return true;
 }
 
 static const struct pdef *find_pdef(const char *name)
@@ -665,18 +667,18 @@ static bool parse_one(const struct pdef *def, const struct srv_param *p,
                         "years 1800-2200)",
                         name, v);
         return true;
-    case P_SORT:
-        for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++) {
-            if (strcasecmp(sorts[i].name, p->value) == 0) {
-                out->sort = sorts[i].sort;
-                out->sort_given = true;
-                return true;
-            }
+    case P_SORT: {
+        int sort;
+        if (keyword_find(KEYWORDS(sorts), p->value, strlen(p->value), &sort)) {
+            out->sort = (enum sitrep_sort)sort;
+            out->sort_given = true;
+            return true;
         }
         return fail(err, "invalid_parameter", name,
                     "%s: '%s' is not one of relevance, date_desc, date_asc "
                     "(or DateDesc, DateAsc, HybridRel)",
                     name, v);
+    }
     case P_LIMIT:
         /* The bounds depend on the endpoint and on format=, which may come
          * later: checked after the loop. */
@@ -699,15 +701,15 @@ static bool parse_one(const struct pdef *def, const struct srv_param *p,
                         "%s: '%s' is not a whole number from 1 to %u", name, v,
                         SRV_MAX_FACET_SIZE);
         return true;
-    case P_INTERVAL:
-        for (size_t i = 0; i < sizeof intervals / sizeof intervals[0]; i++) {
-            if (strcasecmp(intervals[i].name, p->value) == 0) {
-                out->interval = intervals[i].interval;
-                return true;
-            }
+    case P_INTERVAL: {
+        int interval;
+        if (keyword_find(KEYWORDS(intervals), p->value, strlen(p->value), &interval)) {
+            out->interval = (enum srv_interval)interval;
+            return true;
         }
         return fail(err, "invalid_parameter", name, "%s: '%s' is not one of day, week, month",
                     name, v);
+    }
     case P_TIMESPAN:
         if (strlen(p->value) >= sizeof out->timespan ||
             !srv_parse_timespan(p->value, lim->now ? lim->now : time(NULL), out->from, out->to))
@@ -723,15 +725,15 @@ static bool parse_one(const struct pdef *def, const struct srv_param *p,
             return fail(err, "invalid_parameter", name, "%s: '%s' %s", name, v, why);
         return true;
     }
-    case P_FORMAT:
-        for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-            if (strcasecmp(formats[i].name, p->value) == 0) {
-                out->format = formats[i].format;
-                return true;
-            }
+    case P_FORMAT: {
+        int format;
+        if (keyword_find(KEYWORDS(formats), p->value, strlen(p->value), &format)) {
+            out->format = (enum srv_format)format;
+            return true;
         }
         return fail(err, "invalid_parameter", name,
                     "%s: '%s' is not one of json, ndjson, csv, geojson", name, v);
+    }
     case P_FIELDS: {
         char known[160];
         size_t o = 0;
