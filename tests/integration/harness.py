@@ -288,6 +288,22 @@ class Server:
         return Response(status, hdrs, body)
 
 
+class ErrorAssertions:
+    """For unittest.TestCase subclasses: checks the API's JSON error shape
+    (API.md "Errors") once, for every suite that tests error answers."""
+
+    def assertError(self, r, status, code, param=None, message=None):
+        self.assertEqual(r.status, status, r)
+        self.assertEqual(r.headers.get("content-type"), "application/json; charset=utf-8", r)
+        err = r.body["error"]
+        self.assertEqual((err["status"], err["code"]), (status, code), r)
+        self.assertEqual(err["request_id"], r.headers["x-request-id"])
+        if param is not None:
+            self.assertEqual(err.get("param"), param, r)
+        if message is not None:
+            self.assertIn(message, err["message"], r)
+        return err
+
 def tempdir(prefix="sitrep-test-"):
     return tempfile.TemporaryDirectory(prefix=prefix)
 

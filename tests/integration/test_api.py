@@ -70,7 +70,7 @@ def by_count(counter):
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-class ApiTest(unittest.TestCase):
+class ApiTest(harness.ErrorAssertions, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = harness.tempdir("sitrep-test-api-")
@@ -112,18 +112,6 @@ class ApiTest(unittest.TestCase):
         if params:
             target += "?" + urllib.parse.urlencode(params)
         return self.srv.request("POST", target, headers=headers, body=data)
-
-    def assertError(self, r, status, code, param=None, message=None):
-        self.assertEqual(r.status, status, r)
-        self.assertEqual(r.headers.get("content-type"), "application/json; charset=utf-8", r)
-        err = r.body["error"]
-        self.assertEqual((err["status"], err["code"]), (status, code), r)
-        self.assertEqual(err["request_id"], r.headers["x-request-id"])
-        if param is not None:
-            self.assertEqual(err.get("param"), param, r)
-        if message is not None:
-            self.assertIn(message, err["message"], r)
-        return err
 
     def resolved(self, param, name):
         """The id the server resolves a place or person name to."""

@@ -163,7 +163,7 @@ def index_samples(index, config):
     return {key: ids[key] for key in EXPECTED_BY_KEY}
 
 
-class Api2Test(unittest.TestCase):
+class Api2Test(harness.ErrorAssertions, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = harness.tempdir("sitrep-test-api2-")
@@ -194,18 +194,6 @@ class Api2Test(unittest.TestCase):
 
     def search(self, **params):
         return self.ok("/v1/search", params)
-
-    def assertError(self, r, status, code, param=None, message=None):
-        self.assertEqual(r.status, status, r)
-        self.assertEqual(r.headers.get("content-type"), "application/json; charset=utf-8", r)
-        err = r.body["error"]
-        self.assertEqual((err["status"], err["code"]), (status, code), r)
-        self.assertEqual(err["request_id"], r.headers["x-request-id"])
-        if param is not None:
-            self.assertEqual(err.get("param"), param, r)
-        if message is not None:
-            self.assertIn(message, err["message"], r)
-        return err
 
     def resolved(self, name):
         """The id the server resolves a ground-truth place name to."""
