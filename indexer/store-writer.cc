@@ -6,6 +6,8 @@
  * process. */
 #include "store-private.hh"
 
+#include <cstdio>
+#include <cstring>
 #include <ctime>
 
 using sitrep_store::map_exception;
@@ -103,6 +105,21 @@ uint64_t sitrep_writer_documents(sitrep_writer *w) noexcept
         return w->db.get_doccount();
     } catch (...) {
         return 0;
+    }
+}
+
+sitrep_status sitrep_writer_get_stats(sitrep_writer *w, struct sitrep_db_stats *out) noexcept
+{
+    std::memset(out, 0, sizeof *out);
+    try {
+        out->documents = w->db.get_doccount();
+        out->revision = w->db.get_revision();
+        out->shards = 1;
+        std::string lu = w->db.get_metadata(SITREP_META_LAST_UPDATE);
+        std::snprintf(out->last_update, sizeof out->last_update, "%s", lu.c_str());
+        return SITREP_OK;
+    } catch (...) {
+        return map_exception(w->error);
     }
 }
 

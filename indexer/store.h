@@ -167,6 +167,11 @@ sitrep_status sitrep_writer_delete(sitrep_writer *w, const char *id) SITREP_NOEX
  * sitrep.last_update. */
 sitrep_status sitrep_writer_commit(sitrep_writer *w) SITREP_NOEXCEPT;
 uint64_t sitrep_writer_documents(sitrep_writer *w) SITREP_NOEXCEPT;
+/* What a reader opened now would see: documents, revision and last_update
+ * as of the last commit (uncommitted changes are not counted in revision,
+ * but are in documents), shards = 1.  For the server, which answers a write
+ * with the revision it made. */
+sitrep_status sitrep_writer_get_stats(sitrep_writer *w, struct sitrep_db_stats *out) SITREP_NOEXCEPT;
 const char *sitrep_writer_last_error(const sitrep_writer *w) SITREP_NOEXCEPT;
 /* Releases the lock.  Changes not yet committed are discarded, so that an
  * interrupted batch never half-lands. */

@@ -1,5 +1,6 @@
 /* app.h - what every handler may read: the configuration, the gazetteer, the
- * database pool, the gazetteer's prefix index and the start time.  Built once
+ * database pool, the gazetteer's prefix index, the start time and the write
+ * lock.  Built once
  * in main.c before the daemon starts; immutable afterwards (the pool and the
  * prefix index synchronise themselves), so any number of worker threads
  * share one struct srv_app.
@@ -14,6 +15,7 @@
 
 struct srv_dbpool;
 struct srv_names;
+struct srv_writelock;
 
 struct srv_app {
     const struct sitrep_config *cfg;
@@ -22,6 +24,9 @@ struct srv_app {
     struct srv_names *names;    /* the gazetteer's prefix index, built on
                                    first use (names.h); NULL without gz */
     struct timespec started;    /* CLOCK_MONOTONIC at start-up */
+    struct srv_writelock *writelock; /* serialises POST /v1/ingest and
+                                        DELETE (writelock.h); NULL in unit
+                                        tests that need no index */
 };
 
 #endif

@@ -203,6 +203,14 @@ headers:
     }
     if (ok && st->req.allow)
         ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, st->req.allow) == MHD_YES;
+    if (ok && st->req.www_authenticate)
+        ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                     st->req.www_authenticate) == MHD_YES;
+    if (ok && st->req.retry_after) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%u", st->req.retry_after);
+        ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs) == MHD_YES;
+    }
 
     const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
     const char *echo = NULL;
@@ -322,6 +330,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     st->req.body_len = st->body.len;
     st->req.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                        MHD_HTTP_HEADER_CONTENT_TYPE);
+    st->req.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                        MHD_HTTP_HEADER_AUTHORIZATION);
 
     struct args_ctx a = {&st->req.params, false, false, ""};
     MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &a);

@@ -24,6 +24,7 @@
 #include "http.h"
 #include "names.h"
 #include "sitrep-build.h"
+#include "writelock.h"
 
 static void usage(FILE *f)
 {
@@ -171,6 +172,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "sitrepd: out of memory\n");
         goto out;
     }
+    /* Writes wait for each other at most as long as a client waits. */
+    app.writelock = srv_writelock_create(cfg.index_path, cfg.timeout_seconds);
+    if (!app.writelock) {
+        fprintf(stderr, "sitrepd: out of memory\n");
+        goto out;
+    }
     {
         /* Say at start-up whether there is an index to serve. */
         sitrep_db *db;
@@ -211,6 +218,7 @@ int main(int argc, char **argv)
 out:
     srv_http_stop(http);
     srv_dbpool_destroy(app.pool);
+    srv_writelock_destroy(app.writelock);
     srv_names_destroy(app.names);
     if (gz)
         sitrep_gazetteer_destroy(gz);

@@ -55,13 +55,20 @@ struct srv_request {
     const char *body;         /* request body, NUL-terminated, or NULL */
     size_t body_len;
     const char *content_type; /* the Content-Type header, or NULL */
+    const char *authorization; /* the Authorization header, or NULL; a secret:
+                                  never log it */
     char id[SRV_REQUEST_ID_LEN + 1]; /* X-Request-Id */
 
     /* Filled by the router: the {id} segment of the path, or NULL. */
     const char *path_arg;
+    /* Filled by the router when the route needs a key (auth.h): the key's
+     * name (never the key), borrowed from the configuration; else NULL. */
+    const char *key_name;
 
     /* Filled by handlers, read by the transport for the response headers. */
     const char *allow;      /* "Allow" for 405 and OPTIONS; static string */
+    const char *www_authenticate; /* "WWW-Authenticate" for 401/403; static */
+    unsigned retry_after;   /* "Retry-After" in seconds when not 0 */
     bool has_revision;      /* X-Index-Revision is known */
     uint64_t revision;
     /* A streamed body (stream.h) instead of a JSON one, for a 200: owned by

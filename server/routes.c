@@ -4,17 +4,28 @@
 
 #include <string.h>
 
+#include "auth.h"
+
+/* The last column is the scope an API key must grant (auth.h): SEARCH
+ * applies only when server.search_requires_key is true, INGEST always, 0
+ * never.  Liveness stays open so that probes need no secret. */
+#define SEARCH SITREP_SCOPE_SEARCH
+#define INGEST SITREP_SCOPE_INGEST
 static const struct srv_route routes[] = {
-    {"GET", "/v1/search", srv_api_search, "GET, HEAD, POST, OPTIONS"},
-    {"POST", "/v1/search", srv_api_search_post, "GET, HEAD, POST, OPTIONS"},
-    {"GET", "/v1/timeline", srv_api_timeline, "GET, HEAD, OPTIONS"},
-    {"GET", "/v1/geo", srv_api_geo, "GET, HEAD, OPTIONS"},
-    {"GET", "/v1/entities", srv_api_entities, "GET, HEAD, OPTIONS"},
-    {"GET", "/v1/entities/{id}", srv_api_entity, "GET, HEAD, OPTIONS"},
-    {"GET", "/v1/articles/{id}", srv_api_article, "GET, HEAD, OPTIONS"},
-    {"GET", "/v1/health", srv_api_health, "GET, HEAD, OPTIONS"},
-    {"GET", "/v1/stats", srv_api_stats, "GET, HEAD, OPTIONS"},
+    {"GET", "/v1/search", srv_api_search, "GET, HEAD, POST, OPTIONS", SEARCH},
+    {"POST", "/v1/search", srv_api_search_post, "GET, HEAD, POST, OPTIONS", SEARCH},
+    {"GET", "/v1/timeline", srv_api_timeline, "GET, HEAD, OPTIONS", SEARCH},
+    {"GET", "/v1/geo", srv_api_geo, "GET, HEAD, OPTIONS", SEARCH},
+    {"GET", "/v1/entities", srv_api_entities, "GET, HEAD, OPTIONS", SEARCH},
+    {"GET", "/v1/entities/{id}", srv_api_entity, "GET, HEAD, OPTIONS", SEARCH},
+    {"GET", "/v1/articles/{id}", srv_api_article, "GET, HEAD, DELETE, OPTIONS", SEARCH},
+    {"DELETE", "/v1/articles/{id}", srv_api_article_delete, "GET, HEAD, DELETE, OPTIONS", INGEST},
+    {"POST", "/v1/ingest", srv_api_ingest, "POST, OPTIONS", INGEST},
+    {"GET", "/v1/health", srv_api_health, "GET, HEAD, OPTIONS", 0},
+    {"GET", "/v1/stats", srv_api_stats, "GET, HEAD, OPTIONS", SEARCH},
 };
+#undef SEARCH
+#undef INGEST
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
 /* True when path matches pattern.  A "{id}" segment must be the last one in
@@ -71,9 +82,13 @@ unsigned srv_dispatch(const struct srv_app *app, struct srv_request *req, json_t
 
     *out = NULL;
     switch (srv_route_find(req->method, req->path, &route, &allow, &arg)) {
-    case SRV_ROUTE_FOUND:
+    case SRV_ROUTE_FOUND: {
+        unsigned status = srv_auth_check(app->cfg, req, route->scope, out);
+        if (status)
+            return status;
         req->path_arg = arg;
         return route->handler(app, req, out);
+    }
     case SRV_ROUTE_NO_METHOD:
         req->allow = allow;
         /* The CORS preflight: the transport adds the Access-Control-* headers. */

@@ -5,6 +5,8 @@
  * served as GET (the transport drops the body), OPTIONS is answered for
  * every known path (CORS preflight), an unknown path is 404 not_found and a
  * known path with another method is 405 method_not_allowed with "Allow".
+ * A route that needs an API key is refused (401/403, auth.h) before its
+ * handler runs; OPTIONS, 404 and 405 need no key.
  */
 #ifndef SRV_ROUTES_H
 #define SRV_ROUTES_H
@@ -24,6 +26,8 @@ struct srv_route {
     const char *pattern;
     srv_handler handler;
     const char *allow; /* the "Allow" value for every route with this pattern */
+    unsigned scope;    /* the enum sitrep_scope an API key must grant, or 0
+                          (auth.h: SEARCH only with server.search_requires_key) */
 };
 
 /* Finds the route for method and path.  *route is set when FOUND; *allow
@@ -33,8 +37,9 @@ enum srv_route_match srv_route_find(const char *method, const char *path,
                                     const struct srv_route **route, const char **allow,
                                     const char **arg);
 
-/* Routes req and runs its handler; returns the status and sets *out (see
- * api.h).  404, 405 and OPTIONS are answered here. */
+/* Routes req, checks its API key against the route's scope and runs its
+ * handler; returns the status and sets *out (see api.h).  404, 405,
+ * OPTIONS, 401 and 403 are answered here. */
 unsigned srv_dispatch(const struct srv_app *app, struct srv_request *req, json_t **out);
 
 #endif
