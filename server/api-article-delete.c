@@ -9,8 +9,7 @@
 #include "api.h"
 #include "text.h"
 
-unsigned srv_api_article_delete(const struct srv_app *app, struct srv_request *req,
-                                json_t **out)
+unsigned srv_api_article_delete(const struct srv_app *app, struct srv_request *req, json_t **out)
 {
     const char *id = req->path_arg;
     sitrep_writer *w = NULL;
@@ -28,8 +27,7 @@ unsigned srv_api_article_delete(const struct srv_app *app, struct srv_request *r
         goto out;
     }
     if (st != SITREP_OK) {
-        fprintf(stderr, "sitrepd: request %s: delete: %s\n", req->id,
-                sitrep_writer_last_error(w));
+        fprintf(stderr, "sitrepd: request %s: delete: %s\n", req->id, sitrep_writer_last_error(w));
         status = srv_fail(req, out, 500, "internal_error", NULL,
                           "the article could not be deleted (request %s)", req->id);
         goto out;

@@ -51,10 +51,10 @@ struct batch {
     const struct srv_app *app;
     sitrep_doc **docs; /* owned, one per good record */
     size_t n_docs, cap_docs;
-    json_t *ids;       /* the ids of docs, in the same order */
-    json_t *errors;    /* at most MAX_REPORTED_ERRORS {"line", "message"} */
+    json_t *ids;    /* the ids of docs, in the same order */
+    json_t *errors; /* at most MAX_REPORTED_ERRORS {"line", "message"} */
     unsigned long rejected;
-    bool nomem;        /* the request cannot go on */
+    bool nomem; /* the request cannot go on */
 };
 
 /* The reading format for a Content-Type ("type/subtype; params"), or
@@ -113,8 +113,8 @@ static int on_article(void *ctx, struct sitrep_article *a, const char *file, lon
     sitrep_doc *doc = NULL;
     sitrep_status st;
 
-    st = sitrep_article_prepare(a, b->app->gz, b->app->cfg->max_record_bytes, reason,
-                                sizeof reason);
+    st =
+        sitrep_article_prepare(a, b->app->gz, b->app->cfg->max_record_bytes, reason, sizeof reason);
     if (st == SITREP_ERR_INVALID) {
         add_error(b, line, reason);
         goto out;
@@ -244,9 +244,10 @@ unsigned srv_api_ingest(const struct srv_app *app, struct srv_request *req, json
         srv_api_write_end(app, w);
         w = NULL;
     }
-    fprintf(stderr, "sitrepd: request %s: ingest by key '%s': %zu indexed, %lu rejected\n",
-            req->id, req->key_name ? req->key_name : "", b.n_docs, b.rejected);
+    fprintf(stderr, "sitrepd: request %s: ingest by key '%s': %zu indexed, %lu rejected\n", req->id,
+            req->key_name ? req->key_name : "", b.n_docs, b.rejected);
 
+    /* clang-format off */
     *out = json_pack("{s:I, s:I, s:O, s:O, s:b, s:o, s:I}",
                      "indexed", (json_int_t)b.n_docs,
                      "rejected", (json_int_t)b.rejected,
@@ -255,6 +256,7 @@ unsigned srv_api_ingest(const struct srv_app *app, struct srv_request *req, json
                      "errors_truncated", b.rejected > json_array_size(b.errors),
                      "index", index ? index : json_null(),
                      "took_ms", (json_int_t)srv_api_elapsed_ms(&t0));
+    /* clang-format on */
     index = NULL; /* "o" took it, even on failure */
     status = *out ? 200 : srv_fail_nomem(req, out);
 out:

@@ -61,8 +61,8 @@ static const char *bearer_token(const char *header)
     return *p ? p : NULL;
 }
 
-unsigned srv_auth_check(const struct sitrep_config *cfg, struct srv_request *req,
-                        unsigned scope, json_t **out)
+unsigned srv_auth_check(const struct sitrep_config *cfg, struct srv_request *req, unsigned scope,
+                        json_t **out)
 {
     const struct sitrep_api_key *key;
     const char *token;

@@ -31,8 +31,8 @@
  * cfg->search_requires_key is false, or req carries a key with scope (then
  * req->key_name is that key's name, borrowed from cfg).  Otherwise stores
  * the error body in *out and returns its status. */
-unsigned srv_auth_check(const struct sitrep_config *cfg, struct srv_request *req,
-                        unsigned scope, json_t **out);
+unsigned srv_auth_check(const struct sitrep_config *cfg, struct srv_request *req, unsigned scope,
+                        json_t **out);
 
 /* The configuration name of one scope bit ("search", "ingest", "admin"), or
  * "" for anything else. */
