@@ -14,6 +14,8 @@ static const struct srv_route routes[] = {
     {"GET", "/v1/articles/{id}", srv_api_article, "GET, HEAD, OPTIONS"},
     {"GET", "/v1/health", srv_api_health, "GET, HEAD, OPTIONS"},
     {"GET", "/v1/stats", srv_api_stats, "GET, HEAD, OPTIONS"},
+    {"GET", "/", srv_api_web, "GET, HEAD, OPTIONS"},
+    {"GET", "/ui/{id}", srv_api_web, "GET, HEAD, OPTIONS"},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
