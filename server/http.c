@@ -44,6 +44,8 @@ struct conn_state {
     struct srv_request req;
     struct timespec t0;
     size_t uri_len;       /* of the raw request target, query string included */
+    bool path_nul;        /* the raw path holds "%00", which MHD decodes into a
+                             string that C would cut short there */
     struct sitrep_buf body;
     bool body_too_large;
     bool started;         /* the access handler has seen this request */
@@ -57,6 +59,15 @@ static const char fallback_500[] =
 
 /* ---- state ------------------------------------------------------------ */
 
+/* Whether the path part of a raw request target encodes a NUL byte. */
+static bool path_has_nul(const char *uri)
+{
+    bool found = false;
+    for (const char *p = uri; *p && *p != '?' && !found; p++)
+        found = p[0] == '%' && p[1] == '0' && p[2] == '0';
+    return found;
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     (void)conn;
@@ -66,6 +77,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &st->t0);
     st->uri_len = uri ? strlen(uri) : 0;
+    st->path_nul = uri && path_has_nul(uri);
     sitrep_buf_init(&st->body, h->app->cfg->max_body_bytes);
     srv_request_init(&st->req, "", "");
     srv_request_new_id(st->req.id);
@@ -297,6 +309,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                      st->uri_len, cfg->connection_memory_bytes);
             return respond_error(h, conn, st, 414, "uri_too_long", NULL, msg);
         }
+        /* "/ui/app.js%00.html" must not be read as "/ui/app.js". */
+        if (st->path_nul)
+            return respond_error(h, conn, st, 404, "not_found", NULL,
+                                 "no such endpoint: the path holds a NUL byte (%00)");
         /* Refuse a declared oversize body before reading it. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);

@@ -23,6 +23,8 @@ static const struct srv_route routes[] = {
     {"POST", "/v1/ingest", srv_api_ingest, "POST, OPTIONS", INGEST},
     {"GET", "/v1/health", srv_api_health, "GET, HEAD, OPTIONS", 0},
     {"GET", "/v1/stats", srv_api_stats, "GET, HEAD, OPTIONS", SEARCH},
+    {"GET", "/", srv_api_web, "GET, HEAD, OPTIONS", 0},
+    {"GET", "/ui/{id}", srv_api_web, "GET, HEAD, OPTIONS", 0},
 };
 #undef SEARCH
 #undef INGEST

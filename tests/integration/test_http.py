@@ -327,7 +327,9 @@ class HttpTest(unittest.TestCase):
     def test_routes(self):
         r = self.srv.get("/v1/nope")
         self.assertError(r, 404, "not_found")
-        r = self.srv.get("/")
+        r = self.srv.get("/v2/search")
+        self.assertError(r, 404, "not_found")
+        r = self.srv.get("/v1/articles/t-aleppo-airstrikes%00.json")
         self.assertError(r, 404, "not_found")
         r = self.srv.request("PUT", "/v1/search", body=b'{"q":"x"}',
                              headers={"Content-Type": "application/json"})

@@ -25,7 +25,9 @@ static const struct {
     {"GET", "/v1/search/", SRV_ROUTE_NO_PATH, NULL},
     {"GET", "/v1/searchx", SRV_ROUTE_NO_PATH, NULL},
     {"GET", "/v1/Search", SRV_ROUTE_NO_PATH, NULL},
-    {"GET", "/", SRV_ROUTE_NO_PATH, NULL},
+    {"GET", "/", SRV_ROUTE_FOUND, NULL},
+    {"GET", "/ui/app.js", SRV_ROUTE_FOUND, "app.js"},
+    {"POST", "/", SRV_ROUTE_NO_METHOD, NULL},
     {"GET", "", SRV_ROUTE_NO_PATH, NULL},
     {"GET", "/v2/search", SRV_ROUTE_NO_PATH, NULL},
     {"POST", "/v1/nope", SRV_ROUTE_NO_PATH, NULL},
@@ -75,6 +77,8 @@ static const struct {
     {"GET", "/v1/entities/x", SITREP_SCOPE_SEARCH},
     {"GET", "/v1/stats", SITREP_SCOPE_SEARCH},
     {"GET", "/v1/health", 0},
+    {"GET", "/", 0},
+    {"GET", "/ui/app.js", 0},
 };
 
 #define INGEST_KEY "ingest-0123456789abcdef"
