@@ -319,7 +319,7 @@ unsigned srv_api_search_post(const struct srv_app *app, struct srv_request *req,
         goto out;
     }
     if (!is_json_type(req->content_type)) {
-        status = srv_fail(req, out, 400, "invalid_parameter", NULL,
+        status = srv_fail(req, out, 415, "unsupported_media_type", NULL,
                           "Content-Type: '%s' is not application/json",
                           req->content_type ? req->content_type : "(none)");
         goto out;

@@ -568,7 +568,10 @@ class ApiTest(harness.ErrorAssertions, unittest.TestCase):
             with self.subTest(body=body[:40], ctype=ctype):
                 r = self.post(body, content_type=ctype)
                 code = "conflicting_parameters" if param == "cursor" else "invalid_parameter"
-                err = self.assertError(r, 400, code, param, message)
+                if message == "Content-Type":
+                    err = self.assertError(r, 415, "unsupported_media_type", None, message)
+                else:
+                    err = self.assertError(r, 400, code, param, message)
                 if param is None:
                     self.assertNotIn("param", err)
         # Parameters come from the body only.
