@@ -314,6 +314,19 @@ class HttpTest(unittest.TestCase):
         r = self.srv.raw_response(b"GET /v1/search?q=" + b"a" * 140000 + b" HTTP/1.1\r\n"
                                   b"Host: x\r\nConnection: close\r\n\r\n")
         self.assertError(r, 414, "uri_too_long")
+        # Headers over limits.header_bytes but within MHD's pool: one big
+        # header, then many small ones.
+        r = self.srv.raw_response(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                  b"a" * 140000 + b"\r\nConnection: close\r\n\r\n")
+        self.assertError(r, 431, "headers_too_large")
+        many = b"".join(b"X-H%d: %s\r\n" % (i, b"b" * 100) for i in range(1400))
+        r = self.srv.raw_response(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n" + many +
+                                  b"Connection: close\r\n\r\n")
+        self.assertError(r, 431, "headers_too_large")
+        # Just under the limit is served.
+        r = self.srv.raw_response(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                  b"a" * 120000 + b"\r\nConnection: close\r\n\r\n")
+        self.assertEqual(r.status, 200, r)
 
     def test_unbalanced_syntax(self):
         for q in ("(shelling", '"Kharkiv', "shelling AND", "NOT", ")(", "title:", 'a"b"c"'):
