@@ -27,6 +27,7 @@ unsigned srv_api_entity(const struct srv_app *app, struct srv_request *req, json
 unsigned srv_api_article(const struct srv_app *app, struct srv_request *req, json_t **out);
 unsigned srv_api_health(const struct srv_app *app, struct srv_request *req, json_t **out);
 unsigned srv_api_stats(const struct srv_app *app, struct srv_request *req, json_t **out);
+unsigned srv_api_openapi(const struct srv_app *app, struct srv_request *req, json_t **out);
 
 /* Checks an index handle out of app's pool for this request.  Returns 0 with
  * *db set (give it back with srv_dbpool_checkin()), or stores a 503

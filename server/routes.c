@@ -14,8 +14,15 @@ static const struct srv_route routes[] = {
     {"GET", "/v1/articles/{id}", srv_api_article, "GET, HEAD, OPTIONS"},
     {"GET", "/v1/health", srv_api_health, "GET, HEAD, OPTIONS"},
     {"GET", "/v1/stats", srv_api_stats, "GET, HEAD, OPTIONS"},
+    {"GET", "/v1/openapi.json", srv_api_openapi, "GET, HEAD, OPTIONS"},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
+
+const struct srv_route *srv_route_table(size_t *n)
+{
+    *n = N_ROUTES;
+    return routes;
+}
 
 /* True when path matches pattern.  A "{id}" segment must be the last one in
  * a pattern; it takes the rest of the path, slashes included, because MHD

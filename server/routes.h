@@ -10,6 +10,7 @@
 #define SRV_ROUTES_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 #include "api.h"
 
@@ -25,6 +26,10 @@ struct srv_route {
     srv_handler handler;
     const char *allow; /* the "Allow" value for every route with this pattern */
 };
+
+/* The whole table, *n rows, in match order (static storage), for the
+ * tests that compare it with the OpenAPI document. */
+const struct srv_route *srv_route_table(size_t *n);
 
 /* Finds the route for method and path.  *route is set when FOUND; *allow
  * (a static string) whenever the path is known; *arg to the start of the
