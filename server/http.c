@@ -221,6 +221,9 @@ static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
     if (text)
         resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     else if (status == 204 || status == 304)
+        /* MHD 0.9.75 adds "Content-Length: 0" to a 304 (RFC 9110 8.6 wants
+         * none or the 200's); clients and caches ignore it there (RFC 9111
+         * 4.3.4 does not update Content-Length from a 304). */
         resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     else
         resp = MHD_create_response_from_buffer(sizeof fallback_500 - 1, (void *)fallback_500,
