@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages sitrep needs to build, run and test, when
-# they are missing.  Idempotent and silent when everything is present.
+# they are missing, then the tests' Node packages (tests/package.json, pinned
+# by tests/package-lock.json) into tests/node_modules with `npm ci` when they
+# are missing or the lock file changed.  Idempotent and silent when
+# everything is present.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   gcc g++ pkg-config meson ninja-build
   libxapian-dev libmicrohttpd-dev libjansson-dev libyaml-dev
-  python3 curl ca-certificates valgrind
+  python3 curl ca-certificates valgrind nodejs chromium
 )
 
 missing=()
@@ -15,7 +19,24 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# Debian's nodejs comes without npm; other builds of nodejs (NodeSource's)
+# bundle it and conflict with Debian's npm package, so ask for the command.
+command -v npm >/dev/null || missing+=(npm)
+
+node_modules() {
+  # The stamp is the lock file's hash: a changed lock installs again.
+  local stamp=tests/node_modules/.sitrep-lock.sha256 want
+  want=$(cat tests/package.json tests/package-lock.json | sha256sum | cut -d' ' -f1)
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+  echo "install-deps: npm ci in tests/ (the tests' Node packages)" >&2
+  (cd tests && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$want" >"$stamp"
+}
+
+if [ ${#missing[@]} -eq 0 ]; then
+  node_modules
+  exit 0
+fi
 
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -26,3 +47,4 @@ echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+node_modules

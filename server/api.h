@@ -33,6 +33,7 @@ unsigned srv_api_article_delete(const struct srv_app *app, struct srv_request *r
                                 json_t **out);
 /* The web UI: "/" is index.html, "/ui/{id}" any other file of server/web/. */
 unsigned srv_api_web(const struct srv_app *app, struct srv_request *req, json_t **out);
+unsigned srv_api_openapi(const struct srv_app *app, struct srv_request *req, json_t **out);
 
 /* Checks an index handle out of app's pool for this request.  Returns 0 with
  * *db set (give it back with srv_dbpool_checkin()), or stores a 503

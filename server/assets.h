@@ -1,5 +1,5 @@
-/* assets.h - the files of the web UI (server/web/), built into sitrepd by
- * server/web/embed.py, and their lookup by name. */
+/* assets.h - the files built into sitrepd by server/web/embed.py (the web
+ * UI of server/web/ and server/openapi.json), and their lookup by name. */
 #ifndef SRV_ASSETS_H
 #define SRV_ASSETS_H
 

@@ -19,11 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "etag.h"
 #include "request.h"
 #include "routes.h"
 #include "stream.h"
@@ -53,6 +55,11 @@ struct conn_state {
     char method[16];
     char path[256];       /* for the log: cut short, control bytes replaced */
 };
+
+/* How JSON bodies are serialised; ETags hash the same text.  12 significant
+ * digits keep coordinates and scores exact enough without binary noise
+ * (49.98081, not 49.980809999999998). */
+#define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
 
 static const char fallback_500[] =
     "{\"error\":{\"status\":500,\"code\":\"internal_error\",\"message\":\"out of memory\"}}";
@@ -157,15 +164,36 @@ static void free_stream(void *cls)
     srv_stream_destroy(cls);
 }
 
+/* If-None-Match may come as several header lines: one match is enough. */
+struct none_match {
+    const char *etag;
+    bool match;
+};
+
+static enum MHD_Result check_none_match(void *cls, enum MHD_ValueKind kind, const char *key,
+                                        const char *value)
+{
+    (void)kind;
+    struct none_match *nm = cls;
+    if (strcasecmp(key, "If-None-Match") == 0 && srv_etag_none_match(value, nm->etag))
+        nm->match = true;
+    return nm->match ? MHD_NO : MHD_YES;
+}
+
 /* Serialises body (taking the reference), or takes the request's stream
  * for a bodiless 200, adds the common headers and queues the response.  The
- * only place that creates responses. */
+ * only place that creates responses.
+ *
+ * A 200 JSON answer to GET or HEAD gets an ETag (etag.h), and becomes a 304
+ * without a body when If-None-Match matches it.  Streamed exports have none:
+ * their bytes are not known before they are sent. */
 static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
                                struct conn_state *st, unsigned status, json_t *body)
 {
     struct MHD_Response *resp;
     char *text = NULL;
     const char *content_type = "application/json; charset=utf-8";
+    char etag[SRV_ETAG_SIZE] = "";
     enum MHD_Result ret;
 
     if (!body && status == 200 && st->req.stream) {
@@ -181,19 +209,33 @@ static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
         }
         goto headers;
     }
+    if (body && status == 200 &&
+        (strcmp(st->req.method, "GET") == 0 || strcmp(st->req.method, "HEAD") == 0) &&
+        srv_etag_of_json(body, JSON_FLAGS, etag)) {
+        struct none_match nm = {etag, false};
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, check_none_match, &nm);
+        if (nm.match) {
+            json_decref(body);
+            body = NULL;
+            status = 304;
+        }
+    }
     if (body) {
-        /* 12 significant digits keep coordinates and scores exact enough
-         * without binary noise (49.98081, not 49.980809999999998). */
-        text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
+        text = json_dumps(body, JSON_FLAGS);
         json_decref(body);
-        if (!text)
+        if (!text) {
             status = 500;
-    } else if (status != 204) {
+            etag[0] = '\0';
+        }
+    } else if (status != 204 && status != 304) {
         status = 500;
     }
     if (text)
         resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    else if (status == 204)
+    else if (status == 204 || status == 304)
+        /* MHD 0.9.75 adds "Content-Length: 0" to a 304 (RFC 9110 8.6 wants
+         * none or the 200's); clients and caches ignore it there (RFC 9111
+         * 4.3.4 does not update Content-Length from a 304). */
         resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     else
         resp = MHD_create_response_from_buffer(sizeof fallback_500 - 1, (void *)fallback_500,
@@ -205,9 +247,12 @@ static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
 headers:
     st->status = status;
 
-    bool ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type) ==
-                  MHD_YES &&
+    /* A 304 has no content, so no Content-Type (RFC 9110 15.4.5). */
+    bool ok = (status == 304 || MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                                        content_type) == MHD_YES) &&
               MHD_add_response_header(resp, "X-Request-Id", st->req.id) == MHD_YES;
+    if (ok && etag[0])
+        ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag) == MHD_YES;
     if (ok && st->req.has_revision) {
         char rev[24];
         snprintf(rev, sizeof rev, "%llu", (unsigned long long)st->req.revision);
@@ -230,12 +275,13 @@ headers:
         ok = MHD_add_response_header(resp, "Access-Control-Allow-Origin", echo) == MHD_YES &&
              MHD_add_response_header(resp, "Vary", "Origin") == MHD_YES &&
              MHD_add_response_header(resp, "Access-Control-Expose-Headers",
-                                     "X-Request-Id, X-Index-Revision") == MHD_YES;
+                                     "X-Request-Id, X-Index-Revision, ETag") == MHD_YES;
         if (ok && status == 204 && st->req.allow)
             ok = MHD_add_response_header(resp, "Access-Control-Allow-Methods",
                                          st->req.allow) == MHD_YES &&
                  MHD_add_response_header(resp, "Access-Control-Allow-Headers",
-                                         "Authorization, Content-Type") == MHD_YES &&
+                                         "Authorization, Content-Type, If-None-Match") ==
+                     MHD_YES &&
                  MHD_add_response_header(resp, "Access-Control-Max-Age", "600") == MHD_YES;
     }
     if (!ok)

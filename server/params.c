@@ -1030,3 +1030,19 @@ out:
     json_decref(root);
     return ok;
 }
+
+/* ---- the table, for the documentation tests ---------------------------- */
+
+bool srv_param_table_row(size_t i, const char **name, unsigned *takers)
+{
+    if (i >= N_PDEFS)
+        return false;
+    *name = pdefs[i].name;
+    *takers = pdefs[i].endpoints;
+    return true;
+}
+
+const char *srv_endpoint_path(unsigned endpoint)
+{
+    return endpoint_path(endpoint);
+}

@@ -210,4 +210,13 @@ bool srv_parse_near(const char *s, struct srv_near *out, char *why, size_t why_l
 /* "day", "week", "month"; "auto" for SRV_INTERVAL_AUTO. */
 const char *srv_interval_name(enum srv_interval interval);
 
+/* Row i of the parameter table: its name (static) and the endpoints that
+ * take it (enum srv_endpoint bits); false when i is past the last row.  For
+ * tests/unit/test-openapi.c, which checks that the OpenAPI document lists
+ * every parameter on every endpoint that takes it. */
+bool srv_param_table_row(size_t i, const char **name, unsigned *takers);
+
+/* The path of one endpoint ("/v1/search" for SRV_EP_SEARCH). */
+const char *srv_endpoint_path(unsigned endpoint);
+
 #endif

@@ -23,12 +23,19 @@ static const struct srv_route routes[] = {
     {"POST", "/v1/ingest", srv_api_ingest, "POST, OPTIONS", INGEST},
     {"GET", "/v1/health", srv_api_health, "GET, HEAD, OPTIONS", 0},
     {"GET", "/v1/stats", srv_api_stats, "GET, HEAD, OPTIONS", SEARCH},
+    {"GET", "/v1/openapi.json", srv_api_openapi, "GET, HEAD, OPTIONS", 0},
     {"GET", "/", srv_api_web, "GET, HEAD, OPTIONS", 0},
     {"GET", "/ui/{id}", srv_api_web, "GET, HEAD, OPTIONS", 0},
 };
 #undef SEARCH
 #undef INGEST
 #define N_ROUTES (sizeof routes / sizeof routes[0])
+
+const struct srv_route *srv_route_table(size_t *n)
+{
+    *n = N_ROUTES;
+    return routes;
+}
 
 /* True when path matches pattern.  A "{id}" segment must be the last one in
  * a pattern; it takes the rest of the path, slashes included, because MHD

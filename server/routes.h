@@ -12,6 +12,7 @@
 #define SRV_ROUTES_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 #include "api.h"
 
@@ -29,6 +30,10 @@ struct srv_route {
     unsigned scope;    /* the enum sitrep_scope an API key must grant, or 0
                           (auth.h: SEARCH only with server.search_requires_key) */
 };
+
+/* The whole table, *n rows, in match order (static storage), for the
+ * tests that compare it with the OpenAPI document. */
+const struct srv_route *srv_route_table(size_t *n);
 
 /* Finds the route for method and path.  *route is set when FOUND; *allow
  * (a static string) whenever the path is known; *arg to the start of the

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """embed.py OUTPUT.c FILE... - writes a C file holding FILE... as the
 table srv_assets (assets.h), each under its base name with a Content-Type
-chosen by its extension.  sitrepd serves the web UI from that table, so the
-binary needs no files at run time and no request can reach the disk."""
+chosen by its extension.  sitrepd serves the web UI and the OpenAPI
+document from that table, so the binary needs no files at run time and no
+request can reach the disk."""
 import os
 import sys
 

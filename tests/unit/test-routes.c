@@ -278,8 +278,8 @@ int main(void)
     CHECK(allow && strstr(allow, "GET") && !strstr(allow, "POST"));
 
     /* POST /v1/search checks its body before the (missing) index. */
-    CHECK(run(&app, "POST", "/v1/search", NULL, NULL, code, sizeof code, NULL, NULL) == 400);
-    CHECK_STR(code, "invalid_parameter");
+    CHECK(run(&app, "POST", "/v1/search", NULL, NULL, code, sizeof code, NULL, NULL) == 415);
+    CHECK_STR(code, "unsupported_media_type");
     CHECK(run(&app, "GET", "/v1/timeline", "limit", "5", code, sizeof code, NULL, NULL) == 400);
     CHECK_STR(code, "invalid_parameter");
     CHECK(run(&app, "GET", "/v1/timeline", "interval", "week", code, sizeof code, NULL, NULL) ==

@@ -1,0 +1,108 @@
+/* etag.c - ETags from answer bodies, and the If-None-Match comparison.
+ *
+ * Why a hash of the body rather than (index revision, query): the answer
+ * also depends on the clock (timespan=24h rolls over at midnight), on the
+ * gazetteer and on the configuration, so a tag made from the request alone
+ * could call a changed answer unchanged.  Hashing what is sent cannot; it
+ * costs one more serialisation, which is small beside the search. */
+#include "etag.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* FNV-1a, 64 bits: no table, no state, well spread for a validator (an
+ * accidental match between two different answers is ~2^-64, and the length
+ * must match too). */
+static uint64_t fnv1a64(const char *s, size_t len)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+bool srv_etag_of_json(json_t *body, size_t flags, char etag[SRV_ETAG_SIZE])
+{
+    json_t *took = json_object_get(body, "took_ms");
+    json_int_t took_value = 0;
+    bool ok = false;
+    char *text;
+
+    etag[0] = '\0';
+    if (json_is_integer(took)) {
+        took_value = json_integer_value(took);
+        json_integer_set(took, 0);
+    }
+    text = json_dumps(body, flags);
+    if (json_is_integer(took))
+        json_integer_set(took, took_value);
+    if (!text)
+        goto out;
+    size_t len = strlen(text);
+    snprintf(etag, SRV_ETAG_SIZE, "W/\"%zx-%016llx\"", len,
+             (unsigned long long)fnv1a64(text, len));
+    ok = true;
+out:
+    free(text);
+    return ok;
+}
+
+static bool is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The opaque tag of an entity-tag (with its quotes), skipping "W/". */
+static const char *opaque(const char *tag)
+{
+    return strncmp(tag, "W/", 2) == 0 ? tag + 2 : tag;
+}
+
+bool srv_etag_none_match(const char *field, const char *etag)
+{
+    const char *p = field, *want;
+    size_t want_len;
+    bool match = false;
+
+    if (!field || !etag || !*etag)
+        goto out;
+    want = opaque(etag);
+    want_len = strlen(want);
+    /* If-None-Match = "*" / #entity-tag; entity-tag = [ "W/" ] DQUOTE *etagc
+     * DQUOTE.  The list rule allows empty elements (", ,"). */
+    for (;;) {
+        bool this_one;
+        while (is_ows(*p) || *p == ',')
+            p++;
+        if (*p == '\0')
+            goto out;
+        if (*p == '*') {
+            this_one = true;
+            p++;
+        } else {
+            if (strncmp(p, "W/", 2) == 0)
+                p += 2;
+            const char *close = *p == '"' ? strchr(p + 1, '"') : NULL;
+            if (!close)
+                goto out;
+            size_t len = (size_t)(close + 1 - p);
+            this_one = len == want_len && memcmp(p, want, len) == 0;
+            p = close + 1;
+        }
+        while (is_ows(*p))
+            p++;
+        /* Only a whole, well-formed element counts. */
+        if (*p != '\0' && *p != ',')
+            goto out;
+        if (this_one) {
+            match = true;
+            goto out;
+        }
+    }
+out:
+    return match;
+}
