@@ -122,6 +122,8 @@ static const struct config_row config_rows[] = {
     ROW_UINT("limits.connections_per_ip", max_connections_per_ip, 1, 65536, 64),
     ROW_UINT("limits.timeout_seconds", timeout_seconds, 1, 3600, 30),
     ROW_SIZE("limits.header_bytes", connection_memory_bytes, 4 * KIB, 16 * MIB, 128 * KIB),
+    ROW_UINT("limits.rate_per_second", rate_per_second, 0, 1000000, 100),
+    ROW_UINT("limits.rate_burst", rate_burst, 1, 1000000, 400),
 
     ROW_UINT("indexer.batch_size", batch_size, 1, 1000000, 1000),
     ROW_SIZE("indexer.max_record_bytes", max_record_bytes, 1 * KIB, 1 * GIB, 8 * MIB),

@@ -48,6 +48,10 @@ struct sitrep_config {
     unsigned max_connections_per_ip; /* limits.connections_per_ip, 64 */
     unsigned timeout_seconds;   /* limits.timeout_seconds, 30 */
     size_t connection_memory_bytes; /* limits.header_bytes (URL + headers), 128 KiB */
+    unsigned rate_per_second;   /* limits.rate_per_second, requests per client; 0 = no
+                                   limit; default 100 */
+    unsigned rate_burst;        /* limits.rate_burst, requests a client may send at once,
+                                   400 */
     /* indexer: */
     unsigned batch_size;      /* indexer.batch_size, documents per commit, 1000 */
     size_t max_record_bytes;  /* indexer.max_record_bytes, 8 MiB */

@@ -61,6 +61,13 @@ static const char *bearer_token(const char *header)
     return *p ? p : NULL;
 }
 
+const struct sitrep_api_key *srv_auth_key(const struct sitrep_config *cfg,
+                                          const struct srv_request *req)
+{
+    const char *token = req->authorization ? bearer_token(req->authorization) : NULL;
+    return token ? sitrep_config_find_key(cfg, token) : NULL;
+}
+
 unsigned srv_auth_check(const struct sitrep_config *cfg, struct srv_request *req, unsigned scope,
                         json_t **out)
 {

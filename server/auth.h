@@ -34,6 +34,12 @@
 unsigned srv_auth_check(const struct sitrep_config *cfg, struct srv_request *req, unsigned scope,
                         json_t **out);
 
+/* The configured key req's Authorization header carries, whatever its
+ * scopes, or NULL (no header, another scheme, no such key).  Borrowed from
+ * cfg.  The rate limiter counts a keyed client by its key. */
+const struct sitrep_api_key *srv_auth_key(const struct sitrep_config *cfg,
+                                          const struct srv_request *req);
+
 /* The configuration name of one scope bit ("search", "ingest", "admin"), or
  * "" for anything else. */
 const char *srv_auth_scope_name(unsigned scope);

@@ -27,6 +27,8 @@
 #include "buf.h"
 #include "etag.h"
 #include "request.h"
+#include "auth.h"
+#include "ratelimit.h"
 #include "routes.h"
 #include "stream.h"
 
@@ -40,6 +42,7 @@
 struct srv_http {
     struct MHD_Daemon *daemon;
     const struct srv_app *app;
+    struct srv_ratelimit *limiter; /* NULL when limits.rate_per_second is 0 */
 };
 
 struct conn_state {
@@ -340,6 +343,45 @@ static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const
     return MHD_YES;
 }
 
+/* ---- rate limit ------------------------------------------------------- */
+
+/* Bucket slots: a few MB at most, for tens of thousands of clients at once. */
+#define RATE_SLOTS 65536
+
+/* Takes a token for the client of conn: the API key's name when the request
+ * carries a valid key (so keyed clients behind one proxy do not share a
+ * budget), else the peer address.  False with *retry_after when the
+ * client is over limits.rate_per_second. */
+static bool within_rate(const struct srv_http *h, struct MHD_Connection *conn,
+                        const struct srv_request *req, unsigned *retry_after)
+{
+    char client[80];
+    size_t len = 0;
+    struct timespec now;
+    const struct sitrep_api_key *key = srv_auth_key(h->app->cfg, req);
+
+    if (key) {
+        len = (size_t)snprintf(client, sizeof client, "k:%.*s", 70, key->name);
+    } else {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+        client[len++] = 'a';
+        if (sa && sa->sa_family == AF_INET) {
+            const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+            memcpy(client + len, &in->sin_addr, sizeof in->sin_addr);
+            len += sizeof in->sin_addr;
+        } else if (sa && sa->sa_family == AF_INET6) {
+            const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+            memcpy(client + len, &in6->sin6_addr, sizeof in6->sin6_addr);
+            len += sizeof in6->sin6_addr;
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return srv_ratelimit_take(h->limiter, client, len, (double)now.tv_sec + now.tv_nsec / 1e9,
+                              retry_after);
+}
+
 /* ---- the access handler ----------------------------------------------- */
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -385,6 +427,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (st->path_nul)
             return respond_error(h, conn, st, 404, "not_found", NULL,
                                  "no such endpoint: the path holds a NUL byte (%00)");
+        /* Liveness stays answerable, so that a monitor never sees a 429. */
+        st->req.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                            MHD_HTTP_HEADER_AUTHORIZATION);
+        unsigned wait = 0;
+        if (h->limiter && strcmp(url, "/v1/health") != 0 &&
+            !within_rate(h, conn, &st->req, &wait)) {
+            char msg[160];
+            st->req.retry_after = wait;
+            snprintf(msg, sizeof msg,
+                     "too many requests: over %u per second (limits.rate_per_second); "
+                     "retry in %u s",
+                     cfg->rate_per_second, wait);
+            return respond_error(h, conn, st, 429, "rate_limited", NULL, msg);
+        }
         /* Refuse a declared oversize body before reading it. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -480,6 +536,12 @@ struct srv_http *srv_http_start(const struct srv_app *app, unsigned threads, cha
         free(h);
         return NULL;
     }
+    if (cfg->rate_per_second &&
+        !(h->limiter = srv_ratelimit_new(cfg->rate_per_second, cfg->rate_burst, RATE_SLOTS))) {
+        snprintf(err, err_len, "out of memory");
+        free(h);
+        return NULL;
+    }
     /* The first id is drawn here, on the main thread, before any worker. */
     char warm[SRV_REQUEST_ID_LEN + 1];
     srv_request_new_id(warm);
@@ -502,6 +564,7 @@ struct srv_http *srv_http_start(const struct srv_app *app, unsigned threads, cha
     if (!h->daemon) {
         snprintf(err, err_len, "cannot listen on %s:%u (address in use, or not allowed?)",
                  cfg->listen_host, cfg->listen_port);
+        srv_ratelimit_free(h->limiter);
         free(h);
         return NULL;
     }
@@ -522,5 +585,6 @@ void srv_http_stop(struct srv_http *h)
     MHD_stop_daemon(h->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    srv_ratelimit_free(h->limiter);
     free(h);
 }

@@ -76,7 +76,13 @@ def ingest(corpus, index):
 
 
 def start_server(index):
-    proc = subprocess.Popen([SERVER, "--index", index, "--listen", "127.0.0.1:0"],
+    # Built-in defaults, but no rate limit: the benchmark is one client
+    # sending as fast as it can.
+    config = os.path.join(os.path.dirname(index), "bench.yaml")
+    with open(config, "w") as f:
+        f.write("limits:\n  rate_per_second: 0\n")
+    proc = subprocess.Popen([SERVER, "--config", config, "--index", index,
+                             "--listen", "127.0.0.1:0"],
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     for line in proc.stderr:
         m = re.match(r"sitrepd: listening on http://127\.0\.0\.1:(\d+)", line)

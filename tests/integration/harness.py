@@ -101,6 +101,13 @@ def write_config(directory, cors_origins=("http://allowed.example",), extra=""):
         f"  cors_origins: [{origins}]\n"
         f"{extra}"
     )
+    # The rate limit (limits.rate_per_second) would make a suite's pass depend
+    # on how fast the machine sends requests: off, except where a test sets it.
+    if "rate_per_second" not in extra:
+        if "limits:\n" in text:
+            text = text.replace("limits:\n", "limits:\n  rate_per_second: 0\n", 1)
+        else:
+            text += "limits:\n  rate_per_second: 0\n"
     path = os.path.join(directory, "sitrep.yaml")
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)

@@ -18,6 +18,7 @@ tests fail, as expected, until extraction tags the fixture's entities.
 
 import json
 import os
+import socket
 import sys
 import unittest
 
@@ -426,6 +427,71 @@ class NoIndexYetTest(unittest.TestCase):
                 r = srv.get("/v1/search", {"q": "curfew"})
                 self.assertEqual(r.status, 200, r)
                 self.assertEqual(ids(r.body), ["t-kyiv-curfew"])
+
+
+class RateLimitTest(unittest.TestCase):
+    """limits.rate_per_second: a client over its budget gets a JSON 429 with
+    Retry-After; other clients (another address, an API key) and liveness
+    are not held back.  The burst is small and the rate slow, so the checks
+    hold however fast or slow the machine sends."""
+
+    KEY = "rate-limit-test-key-0123456789"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = harness.tempdir()
+        d = cls.tmp.name
+        cls.config = harness.write_config(d, extra=(
+            "limits:\n  rate_per_second: 1\n  rate_burst: 3\n"
+            f"api_keys:\n  - name: reader\n    key: {cls.KEY}\n    scopes: [search]\n"))
+        cls.index = os.path.join(d, "index")
+        fixture = harness.write_jsonl(os.path.join(d, "a.jsonl"), ARTICLES[:2])
+        harness.build_index(cls.index, [fixture], cls.config)
+        cls.srv = harness.Server(cls.index, cls.config).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        cls.tmp.cleanup()
+
+    def from_address(self, source, path, headers=""):
+        """A GET sent from another loopback address (127.0.0.0/8 is all lo)."""
+        with socket.create_connection(("127.0.0.1", self.srv.port), timeout=10,
+                                      source_address=(source, 0)) as s:
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n{headers}Connection: close\r\n\r\n"
+                      .encode())
+            data = b""
+            while chunk := s.recv(65536):
+                data += chunk
+        return int(data.split(b" ", 2)[1]), data
+
+    def test_limit(self):
+        # Three in the burst, then 429s: with one token a second, ten quick
+        # requests cannot all pass unless they take seven seconds.
+        statuses = [self.from_address("127.0.0.2", "/v1/search?q=curfew")[0] for _ in range(10)]
+        self.assertEqual(statuses[:3], [200, 200, 200])
+        self.assertIn(429, statuses)
+        # The 429 itself: JSON, the code, Retry-After in whole seconds.
+        status, raw = self.from_address("127.0.0.2", "/v1/stats")
+        self.assertEqual(status, 429)
+        head, _, body = raw.partition(b"\r\n\r\n")
+        headers = {k.strip().lower(): v.strip() for k, _, v in
+                   (line.decode().partition(":") for line in head.split(b"\r\n")[1:])}
+        self.assertTrue(headers["retry-after"].isdigit() and int(headers["retry-after"]) >= 1)
+        self.assertEqual(headers["content-type"], "application/json; charset=utf-8")
+        err = json.loads(body)["error"]
+        self.assertEqual((err["status"], err["code"]), (429, "rate_limited"))
+        self.assertIn("rate_per_second", err["message"])
+        # Liveness is never limited.
+        self.assertEqual(self.from_address("127.0.0.2", "/v1/health")[0], 200)
+        # Another address has its own budget, and so has a client with a key
+        # (even from the exhausted address).
+        self.assertEqual(self.from_address("127.0.0.3", "/v1/stats")[0], 200)
+        self.assertEqual(self.from_address("127.0.0.2", "/v1/stats",
+                                           f"Authorization: Bearer {self.KEY}\r\n")[0], 200)
+        # An invalid key does not buy a new budget.
+        self.assertEqual(self.from_address("127.0.0.2", "/v1/stats",
+                                           "Authorization: Bearer not-a-key-at-all-xx\r\n")[0], 429)
 
 
 if __name__ == "__main__":

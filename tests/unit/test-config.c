@@ -125,6 +125,7 @@ static bool same_config(const struct sitrep_config *a, const struct sitrep_confi
            a->max_connections_per_ip == b->max_connections_per_ip &&
            a->timeout_seconds == b->timeout_seconds &&
            a->connection_memory_bytes == b->connection_memory_bytes &&
+           a->rate_per_second == b->rate_per_second && a->rate_burst == b->rate_burst &&
            a->batch_size == b->batch_size && a->max_record_bytes == b->max_record_bytes &&
            a->n_api_keys == b->n_api_keys;
     for (size_t i = 0; same && i < a->n_cors_origins; i++)
@@ -158,6 +159,8 @@ static void test_defaults(void)
     CHECK(cfg.max_connections_per_ip == 64);
     CHECK(cfg.timeout_seconds == 30);
     CHECK(cfg.connection_memory_bytes == 128 * KIB);
+    CHECK(cfg.rate_per_second == 100);
+    CHECK(cfg.rate_burst == 400);
     CHECK(cfg.batch_size == 1000);
     CHECK(cfg.max_record_bytes == 8 * MIB);
     CHECK(cfg.api_keys == NULL && cfg.n_api_keys == 0);
@@ -186,6 +189,8 @@ static void test_shipped_file(void)
         "limits.connections_per_ip",
         "limits.timeout_seconds",
         "limits.header_bytes",
+        "limits.rate_per_second",
+        "limits.rate_burst",
         "indexer.batch_size",
         "indexer.max_record_bytes",
         "api_keys",
