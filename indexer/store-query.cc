@@ -31,7 +31,8 @@ namespace {
  * unique count. */
 class facet_spy : public Xapian::MatchSpy {
   public:
-    explicit facet_spy(const bool (&wanted)[SITREP_FACET_LAST])
+    explicit facet_spy(const bool (&wanted)[SITREP_FACET_LAST], bool count_groups_ = false)
+        : count_groups(count_groups_)
     {
         for (int f = 0; f < SITREP_FACET_LAST; f++)
             if (wanted[f])
@@ -44,6 +45,8 @@ class facet_spy : public Xapian::MatchSpy {
         /* An article without a group (none is, since schema 3) is alone. */
         uint64_t group = g.empty() ? std::hash<uint64_t>{}(doc.get_docid()) ^ 0x5bd1e995u
                                    : std::hash<std::string>{}(g);
+        if (count_groups)
+            groups.insert(group);
         for (counter &c : counters) {
             const struct sitrep_facet_info &info = sitrep_facets[c.facet];
             std::string v = doc.get_value(info.slot);
@@ -75,7 +78,13 @@ class facet_spy : public Xapian::MatchSpy {
         bool wanted[SITREP_FACET_LAST] = {};
         for (const counter &c : counters)
             wanted[c.facet] = true;
-        return new facet_spy(wanted);
+        return new facet_spy(wanted, count_groups);
+    }
+
+    /* The number of copy groups among the matches seen (when counting). */
+    uint64_t group_count() const
+    {
+        return groups.size();
     }
 
     std::string name() const override
@@ -127,6 +136,8 @@ class facet_spy : public Xapian::MatchSpy {
         std::unordered_map<uint64_t, std::string> first; /* date facets */
     };
     std::vector<counter> counters;
+    bool count_groups;
+    std::unordered_set<uint64_t> groups;
 
     /* The key is assigned into one reused string, so counting a value
      * already seen allocates nothing. */
@@ -484,6 +495,21 @@ static void count_copies(const Xapian::Database &db, sitrep_results *r,
     }
 }
 
+/* The number of copy groups among all matches of query: one pass, one
+ * value read per match. */
+static uint64_t count_groups(const Xapian::Database &db, const Xapian::Query &query)
+{
+    Xapian::Enquire count(db);
+    count.set_query(query);
+    Xapian::ValueCountMatchSpy spy(SITREP_SLOT_GROUP);
+    count.add_matchspy(&spy);
+    count.get_mset(0, 0, db.get_doccount());
+    uint64_t n = 0;
+    for (Xapian::TermIterator v = spy.values_begin(); v != spy.values_end(); ++v)
+        n++;
+    return n;
+}
+
 /* One attempt of sitrep_query_run(); throws what Xapian throws.  Returns
  * SITREP_ERR_NOT_FOUND (message in q->error) when the hit to continue after
  * is not where the query says. */
@@ -539,7 +565,7 @@ static sitrep_status run_once(sitrep_query *q, unsigned offset, unsigned limit,
         check_at_least = std::max<Xapian::doccount>(check_at_least, db.get_doccount());
     }
     if (facets) {
-        spy.reset(new facet_spy(q->facets));
+        spy.reset(new facet_spy(q->facets, q->dedup));
         /* Counting needs every match; the keyset decider hides the ones
          * before the cursor, so then the count is a match of its own. */
         if (!decider) {
@@ -585,6 +611,19 @@ static sitrep_status run_once(sitrep_query *q, unsigned offset, unsigned limit,
             count.add_matchspy(spy.get());
             count.get_mset(0, 0, db.get_doccount());
         }
+    }
+    /* Collapsing leaves Xapian's bounds apart even when every match was
+     * examined (the relevance matcher does not know how many of the
+     * matches it dropped early were of groups it had kept, and even the
+     * uncollapsed bounds stay apart).  When every match was seen, the
+     * groups are counted: by the facet spy, which saw them all, or else,
+     * when there are at most check_at_least matches (so the matcher had to
+     * examine each), by one more pass over them. */
+    if (q->dedup && r->lower != r->upper) {
+        if (spy)
+            r->lower = r->upper = r->estimate = spy->group_count();
+        else if (r->mset.get_uncollapsed_matches_upper_bound() <= check_at_least)
+            r->lower = r->upper = r->estimate = count_groups(db, r->query);
     }
     if (spy)
         spy->results(r);
