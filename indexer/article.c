@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dates.h"
+#include "dedup.h"
 #include "extract.h"
 #include "schema.h"
 #include "text.h"
@@ -337,6 +338,28 @@ static bool is_country_id(const char *id)
 
 /* The source facet holds the H term's value: the host as folded for the
  * filter, so a count and a source= filter agree. */
+/* The text's near-duplicate signature (slot 5) and its band terms (XB),
+ * from the body only: outlets rewrite headlines more than bodies.  A text
+ * too short for a signature gets neither, and is nobody's copy. */
+static sitrep_status add_fingerprint(sitrep_doc *doc, const char *text, size_t len)
+{
+    struct sitrep_dedup_sig sig;
+    unsigned char bytes[SITREP_DEDUP_BYTES];
+    char band[SITREP_DEDUP_BAND_CHARS];
+    sitrep_status st;
+    bool has;
+
+    if ((st = sitrep_dedup_sign(text, len, &sig, &has)) != SITREP_OK || !has)
+        return st;
+    sitrep_dedup_encode(&sig, bytes);
+    st = sitrep_doc_set_value(doc, SITREP_SLOT_FINGERPRINT, (const char *)bytes, sizeof bytes);
+    for (unsigned b = 0; b < SITREP_DEDUP_BANDS && st == SITREP_OK; b++) {
+        sitrep_dedup_band(&sig, b, band);
+        st = sitrep_doc_add_term(doc, SITREP_FIELD_DEDUP_BAND, band);
+    }
+    return st;
+}
+
 static sitrep_status add_source_facet(sitrep_doc *doc, const char *source)
 {
     sitrep_status st;
@@ -369,7 +392,8 @@ sitrep_status sitrep_article_to_doc(const struct sitrep_article *a, sitrep_doc *
     if (a->title && (st = sitrep_doc_index_text(doc, SITREP_FIELD_TITLE, a->title,
                                                 strlen(a->title))) != SITREP_OK)
         goto out;
-    if ((st = sitrep_doc_index_text(doc, SITREP_FIELD_BODY, a->text, a->text_len)) != SITREP_OK)
+    if ((st = sitrep_doc_index_text(doc, SITREP_FIELD_BODY, a->text, a->text_len)) != SITREP_OK ||
+        (st = add_fingerprint(doc, a->text, a->text_len)) != SITREP_OK)
         goto out;
     if ((st = add_opt_term(doc, SITREP_FIELD_URL, a->url)) != SITREP_OK ||
         (st = add_opt_term(doc, SITREP_FIELD_SOURCE, a->source)) != SITREP_OK ||

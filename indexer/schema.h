@@ -2,7 +2,7 @@
  *
  * Indexing (article-index.c) and query building (the server, the wrapper's
  * query parser) both read this table, so a prefix or slot is defined exactly
- * once.  The whole schema, version 2:
+ * once.  The whole schema, version 3:
  *
  *   term prefix  field          kind     values
  *   Q            id             boolean  article id, verbatim (hashed if long)
@@ -23,6 +23,12 @@
  *                                        faster than a value range)
  *   XEY/XEM/XED  event dates    boolean  resolved incident dates, as above,
  *                                        at their precision
+ *   XB           dedup band     boolean  one term per MinHash band of the
+ *                                        text (dedup.h): articles sharing
+ *                                        one are candidate copies
+ *   XG           group          boolean  the article's copy group: the id
+ *                                        of the group's first article,
+ *                                        verbatim (hashed if long)
  *
  *   value slot 0  published     "YYYYMMDD", for sorting by date, paging
  *                               with cursors and the date facets
@@ -33,6 +39,11 @@
  *   value slot 3  countries     facet list: the N values, upper case
  *                               (the form the API shows)
  *   value slot 4  source        facet list: the H value
+ *   value slot 5  fingerprint   the text's MinHash signature (dedup.h,
+ *                               256 bytes); absent for short texts
+ *   value slot 6  group         the XG value: the collapse key of
+ *                               dedup=true, set by the writer
+ *                               (sitrep_writer_put()), never by callers
  *
  *   A facet list (sitrep_doc_add_facet()) repeats, for counting, values the
  *   document also has as filter terms, so a facet count is exactly what a
@@ -42,7 +53,8 @@
  *   document data  the stored record, a JSON object (article.h)
  *   metadata       sitrep.schema_version = "2"; sitrep.last_update = ISO 8601
  *
- * Version 2 added slots 1-4; an index of version 1 must be rebuilt.
+ * Version 2 added slots 1-4; version 3 the near-duplicate groups (XB, XG,
+ * slots 5 and 6).  An index of an older version must be rebuilt.
  *
  * Boolean values are folded to lowercase (text.h) on both sides, except ids
  * and URLs, which are kept verbatim.
@@ -58,7 +70,7 @@
 extern "C" {
 #endif
 
-#define SITREP_SCHEMA_VERSION "2"
+#define SITREP_SCHEMA_VERSION "3"
 #define SITREP_META_SCHEMA_VERSION "sitrep.schema_version"
 #define SITREP_META_LAST_UPDATE "sitrep.last_update"
 
@@ -82,6 +94,8 @@ enum sitrep_field {
     SITREP_FIELD_EVENT_YEAR,
     SITREP_FIELD_EVENT_MONTH,
     SITREP_FIELD_EVENT_DAY,
+    SITREP_FIELD_DEDUP_BAND,
+    SITREP_FIELD_GROUP,
     SITREP_FIELD_LAST
 };
 
@@ -111,6 +125,8 @@ enum sitrep_slot {
     SITREP_SLOT_PERSONS = 2,
     SITREP_SLOT_COUNTRIES = 3,
     SITREP_SLOT_SOURCE = 4,
+    SITREP_SLOT_FINGERPRINT = 5,
+    SITREP_SLOT_GROUP = 6,
 };
 
 /* What a query can count over all its matches (sitrep_query_add_facet()). */

@@ -143,6 +143,7 @@ sitrep_status sitrep_doc_set_id(sitrep_doc *d, const char *id) noexcept
         if (!d->id_term.empty())
             d->doc.remove_term(d->id_term);
         d->id_term = term;
+        d->id = id;
         d->doc.add_boolean_term(d->id_term);
     } catch (...) {
         std::string ignored;

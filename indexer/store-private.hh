@@ -27,6 +27,7 @@ struct sitrep_writer {
 struct sitrep_doc {
     Xapian::Document doc;
     Xapian::TermGenerator tg;
+    std::string id;      /* as given to sitrep_doc_set_id() */
     std::string id_term;
     bool has_text = false;
 };
@@ -42,6 +43,7 @@ struct sitrep_query {
      * sitrep_query_pop_filter(). */
     std::string added;
     enum sitrep_sort sort = SITREP_SORT_RELEVANCE;
+    bool dedup = false; /* sitrep_query_set_dedup() */
     bool facets[SITREP_FACET_LAST] = {};
     /* sitrep_query_set_place_ranks(): place id -> rank */
     std::unordered_map<std::string, double> place_ranks;
@@ -55,7 +57,8 @@ struct sitrep_query {
 
 struct sitrep_facet_entry {
     std::string value, label;
-    uint64_t count = 0;
+    uint64_t count = 0;  /* articles */
+    uint64_t unique = 0; /* copy groups */
 };
 
 struct sitrep_results {
@@ -65,6 +68,8 @@ struct sitrep_results {
     std::vector<std::string> keys;
     std::vector<double> scores;
     std::vector<unsigned> docids;
+    std::vector<uint64_t> copies;
+    bool dedup = false;
     uint64_t estimate = 0, lower = 0, upper = 0;
     std::vector<sitrep_facet_entry> facets[SITREP_FACET_LAST];
 };

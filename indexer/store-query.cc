@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 
 using sitrep_store::map_exception;
 
@@ -19,30 +20,56 @@ namespace {
  *
  * Local shards share one spy (Xapian merges their matches first).  Remote
  * shards would need this class registered in xapian-tcpsrv, which a stock
- * tcpsrv lacks: facets are then an error, not a wrong count. */
+ * tcpsrv lacks: facets are then an error, not a wrong count.
+ *
+ * Unique counts (copy groups, store.h) need the group of each match
+ * (slot 6) and a memory of what was seen: for the list facets the pairs
+ * (value, group) already counted, for the date facets each group's
+ * earliest value.  Both keep 64-bit hashes, not strings, so counting a
+ * million matches costs tens of megabytes, not hundreds; two different
+ * pairs sharing a hash (odds about 10^-8 at that size) would cost one
+ * unique count. */
 class facet_spy : public Xapian::MatchSpy {
   public:
-    explicit facet_spy(const bool (&wanted)[SITREP_FACET_LAST])
+    explicit facet_spy(const bool (&wanted)[SITREP_FACET_LAST], bool count_groups_ = false)
+        : count_groups(count_groups_)
     {
         for (int f = 0; f < SITREP_FACET_LAST; f++)
             if (wanted[f])
-                counters.push_back(counter{static_cast<enum sitrep_facet>(f), {}});
+                counters.push_back(counter{static_cast<enum sitrep_facet>(f), {}, {}, {}});
     }
 
     void operator()(const Xapian::Document &doc, double) override
     {
+        std::string g = doc.get_value(SITREP_SLOT_GROUP);
+        /* An article without a group (none is, since schema 3) is alone. */
+        uint64_t group = g.empty() ? std::hash<uint64_t>{}(doc.get_docid()) ^ 0x5bd1e995u
+                                   : std::hash<std::string>{}(g);
+        if (count_groups)
+            groups.insert(group);
         for (counter &c : counters) {
             const struct sitrep_facet_info &info = sitrep_facets[c.facet];
             std::string v = doc.get_value(info.slot);
             if (info.key_bytes) {
-                if (v.size() >= info.key_bytes)
-                    bump(c, std::string_view(v).substr(0, info.key_bytes), {});
+                if (v.size() >= info.key_bytes) {
+                    std::string_view when = std::string_view(v).substr(0, info.key_bytes);
+                    bump(c, when, {});
+                    auto it = c.first.find(group);
+                    if (it == c.first.end())
+                        c.first.emplace(group, std::string(when));
+                    else if (when < it->second)
+                        it->second.assign(when.data(), when.size());
+                }
                 continue;
             }
             std::string_view value, label;
             size_t pos = 0;
-            while (sitrep_store::facet_list_next(v, pos, value, label))
-                bump(c, value, label);
+            while (sitrep_store::facet_list_next(v, pos, value, label)) {
+                tally &t = bump(c, value, label);
+                uint64_t pair = std::hash<std::string_view>{}(value) * 0x9E3779B97F4A7C15ull ^ group;
+                if (c.seen.insert(pair).second)
+                    t.unique++;
+            }
         }
     }
 
@@ -51,7 +78,13 @@ class facet_spy : public Xapian::MatchSpy {
         bool wanted[SITREP_FACET_LAST] = {};
         for (const counter &c : counters)
             wanted[c.facet] = true;
-        return new facet_spy(wanted);
+        return new facet_spy(wanted, count_groups);
+    }
+
+    /* The number of copy groups among the matches seen (when counting). */
+    uint64_t group_count() const
+    {
+        return groups.size();
     }
 
     std::string name() const override
@@ -59,11 +92,18 @@ class facet_spy : public Xapian::MatchSpy {
         return "sitrep::facet_spy";
     }
 
-    /* Moves the counts into r, sorted by count descending, then value. */
+    /* Moves the counts into r, sorted by the count the totals use (unique
+     * with dedup, else articles) descending, then value. */
     void results(sitrep_results *r)
     {
+        bool dedup = r->dedup;
         for (counter &c : counters) {
             std::vector<sitrep_facet_entry> &out = r->facets[c.facet];
+            for (auto &kv : c.first) {
+                auto it = c.counts.find(kv.second);
+                if (it != c.counts.end())
+                    it->second.unique++;
+            }
             out.clear();
             out.reserve(c.counts.size());
             for (auto &kv : c.counts) {
@@ -71,11 +111,14 @@ class facet_spy : public Xapian::MatchSpy {
                 e.value = kv.first;
                 e.label = std::move(kv.second.label);
                 e.count = kv.second.count;
+                e.unique = kv.second.unique;
                 out.push_back(std::move(e));
             }
             std::sort(out.begin(), out.end(),
-                      [](const sitrep_facet_entry &a, const sitrep_facet_entry &b) {
-                          return a.count != b.count ? a.count > b.count : a.value < b.value;
+                      [dedup](const sitrep_facet_entry &a, const sitrep_facet_entry &b) {
+                          uint64_t x = dedup ? a.unique : a.count;
+                          uint64_t y = dedup ? b.unique : b.count;
+                          return x != y ? x > y : a.value < b.value;
                       });
         }
     }
@@ -83,23 +126,29 @@ class facet_spy : public Xapian::MatchSpy {
   private:
     struct tally {
         uint64_t count = 0;
+        uint64_t unique = 0;
         std::string label; /* of the first document seen with the value */
     };
     struct counter {
         enum sitrep_facet facet;
         std::unordered_map<std::string, tally> counts;
+        std::unordered_set<uint64_t> seen;                /* list facets */
+        std::unordered_map<uint64_t, std::string> first; /* date facets */
     };
     std::vector<counter> counters;
+    bool count_groups;
+    std::unordered_set<uint64_t> groups;
 
     /* The key is assigned into one reused string, so counting a value
      * already seen allocates nothing. */
-    void bump(counter &c, std::string_view value, std::string_view label)
+    tally &bump(counter &c, std::string_view value, std::string_view label)
     {
         key.assign(value.data(), value.size());
         auto it = c.counts.find(key);
         if (it == c.counts.end())
-            it = c.counts.emplace(key, tally{0, std::string(label)}).first;
+            it = c.counts.emplace(key, tally{0, 0, std::string(label)}).first;
         it->second.count++;
+        return it->second;
     }
 
     std::string key;
@@ -330,6 +379,11 @@ sitrep_status sitrep_query_set_place_ranks(sitrep_query *q, const char *const *v
     }
 }
 
+void sitrep_query_set_dedup(sitrep_query *q, bool collapse) noexcept
+{
+    q->dedup = collapse;
+}
+
 sitrep_status sitrep_query_add_facet(sitrep_query *q, enum sitrep_facet facet) noexcept
 {
     if ((unsigned)facet >= SITREP_FACET_LAST)
@@ -403,6 +457,59 @@ static bool any_facet(const sitrep_query *q)
     return false;
 }
 
+/* Sets r->copies[i] to the number of matches in the group groups[i] of
+ * the i-th hit.  Xapian's collapse count is only a lower bound (the matcher
+ * skips what cannot enter the page), so the groups that have copies at all
+ * (their XG term is in more than one document) are counted once more,
+ * exactly: the query filtered to those groups, every match counted by its
+ * group value.  That visits only the copies of the page's groups. */
+static void count_copies(const Xapian::Database &db, sitrep_results *r,
+                         const std::vector<std::string> &groups)
+{
+    std::vector<Xapian::Query> terms;
+    for (const std::string &g : groups) {
+        if (g.empty())
+            continue;
+        std::unique_ptr<char, decltype(&std::free)> term(
+            sitrep_schema_term(SITREP_FIELD_GROUP, g.c_str()), &std::free);
+        if (!term)
+            throw std::bad_alloc();
+        if (db.get_termfreq(term.get()) > 1)
+            terms.emplace_back(std::string(term.get()));
+    }
+    if (terms.empty())
+        return;
+    Xapian::Enquire count(db);
+    count.set_query(Xapian::Query(Xapian::Query::OP_FILTER, r->query,
+                                  Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())));
+    Xapian::ValueCountMatchSpy spy(SITREP_SLOT_GROUP);
+    count.add_matchspy(&spy);
+    count.get_mset(0, 0, db.get_doccount());
+    std::unordered_map<std::string, uint64_t> n;
+    for (Xapian::TermIterator v = spy.values_begin(); v != spy.values_end(); ++v)
+        n.emplace(*v, v.get_termfreq());
+    for (size_t i = 0; i < groups.size(); i++) {
+        auto it = n.find(groups[i]);
+        if (it != n.end())
+            r->copies[i] = it->second;
+    }
+}
+
+/* The number of copy groups among all matches of query: one pass, one
+ * value read per match. */
+static uint64_t count_groups(const Xapian::Database &db, const Xapian::Query &query)
+{
+    Xapian::Enquire count(db);
+    count.set_query(query);
+    Xapian::ValueCountMatchSpy spy(SITREP_SLOT_GROUP);
+    count.add_matchspy(&spy);
+    count.get_mset(0, 0, db.get_doccount());
+    uint64_t n = 0;
+    for (Xapian::TermIterator v = spy.values_begin(); v != spy.values_end(); ++v)
+        n++;
+    return n;
+}
+
 /* One attempt of sitrep_query_run(); throws what Xapian throws.  Returns
  * SITREP_ERR_NOT_FOUND (message in q->error) when the hit to continue after
  * is not where the query says. */
@@ -420,16 +527,21 @@ static sitrep_status run_once(sitrep_query *q, unsigned offset, unsigned limit,
     Xapian::Enquire enq(db);
 
     r->query = build(q);
+    r->dedup = q->dedup;
     enq.set_query(r->query);
     set_order(enq, sort, &ranker);
+    if (q->dedup)
+        enq.set_collapse_key(SITREP_SLOT_GROUP);
 
     /* Weights are only known inside the match, so relevance continues by
      * position, and so does the place-rank order, whose key is computed
      * there too; so do several shards, whose matches a decider sees with
      * docids of their own shard (Xapian 1.4), not the merged ones the key
-     * holds.  One hit more in front proves the page follows on. */
-    if (q->has_after &&
-        (sort == SITREP_SORT_RELEVANCE || sort == SITREP_SORT_PLACE_RANK || db.size() > 1)) {
+     * holds.  One hit more in front proves the page follows on.  So does
+     * collapsing: a group with copies on both sides of the hit would be
+     * shown again after it. */
+    if (q->has_after && (sort == SITREP_SORT_RELEVANCE || sort == SITREP_SORT_PLACE_RANK ||
+                         db.size() > 1 || q->dedup)) {
         first = static_cast<Xapian::doccount>(q->after_position - 1);
         skip = 1;
     } else if (q->has_after) {
@@ -453,7 +565,7 @@ static sitrep_status run_once(sitrep_query *q, unsigned offset, unsigned limit,
         check_at_least = std::max<Xapian::doccount>(check_at_least, db.get_doccount());
     }
     if (facets) {
-        spy.reset(new facet_spy(q->facets));
+        spy.reset(new facet_spy(q->facets, q->dedup));
         /* Counting needs every match; the keyset decider hides the ones
          * before the cursor, so then the count is a match of its own. */
         if (!decider) {
@@ -472,13 +584,19 @@ static sitrep_status run_once(sitrep_query *q, unsigned offset, unsigned limit,
     Xapian::MSetIterator it = r->mset.begin();
     for (Xapian::doccount i = 0; i < skip && it != r->mset.end(); i++)
         ++it;
+    std::vector<std::string> groups;
     for (; it != r->mset.end(); ++it) {
         Xapian::Document doc = it.get_document();
         r->data.push_back(doc.get_data());
         r->keys.push_back(doc.get_value(SITREP_SLOT_PUBLISHED));
         r->scores.push_back(it.get_weight());
         r->docids.push_back(*it);
+        if (q->dedup)
+            groups.push_back(doc.get_value(SITREP_SLOT_GROUP));
     }
+    r->copies.assign(r->docids.size(), 1);
+    if (q->dedup)
+        count_copies(db, r, groups);
     r->estimate = r->mset.get_matches_estimated();
     r->lower = r->mset.get_matches_lower_bound();
     r->upper = r->mset.get_matches_upper_bound();
@@ -493,6 +611,19 @@ static sitrep_status run_once(sitrep_query *q, unsigned offset, unsigned limit,
             count.add_matchspy(spy.get());
             count.get_mset(0, 0, db.get_doccount());
         }
+    }
+    /* Collapsing leaves Xapian's bounds apart even when every match was
+     * examined (the relevance matcher does not know how many of the
+     * matches it dropped early were of groups it had kept, and even the
+     * uncollapsed bounds stay apart).  When every match was seen, the
+     * groups are counted: by the facet spy, which saw them all, or else,
+     * when there are at most check_at_least matches (so the matcher had to
+     * examine each), by one more pass over them. */
+    if (q->dedup && r->lower != r->upper) {
+        if (spy)
+            r->lower = r->upper = r->estimate = spy->group_count();
+        else if (r->mset.get_uncollapsed_matches_upper_bound() <= check_at_least)
+            r->lower = r->upper = r->estimate = count_groups(db, r->query);
     }
     if (spy)
         spy->results(r);
@@ -584,6 +715,7 @@ sitrep_status sitrep_results_get(const sitrep_results *r, size_t i, struct sitre
     hit->data_len = r->data[i].size();
     hit->sort_key = r->keys[i].c_str();
     hit->sort_key_len = r->keys[i].size();
+    hit->copies = r->copies[i];
     return SITREP_OK;
 }
 
@@ -600,7 +732,9 @@ sitrep_status sitrep_results_facet(const sitrep_results *r, enum sitrep_facet fa
     const sitrep_facet_entry &e = r->facets[facet][i];
     out->value = e.value.c_str();
     out->label = e.label.c_str();
-    out->count = e.count;
+    out->articles = e.count;
+    out->unique = e.unique;
+    out->count = r->dedup ? e.unique : e.count;
     return SITREP_OK;
 }
 

@@ -159,7 +159,12 @@ void sitrep_doc_destroy(sitrep_doc *doc) SITREP_NOEXCEPT;
  * records the schema version in a new index.  SITREP_ERR_DB_LOCKED when
  * another writer holds it.  Constructor conventions as sitrep_db_open(). */
 sitrep_status sitrep_writer_open(const char *path, sitrep_writer **out, char **errmsg) SITREP_NOEXCEPT;
-/* Adds or replaces (by id) one document.  Not durable until committed. */
+/* Adds or replaces (by id) one document.  Not durable until committed.
+ * Files it in a near-duplicate group (schema.h, XG and slot 6): that of the
+ * most similar article already written (committed or not) whose text
+ * signature (slot 5) is within SITREP_DEDUP_THRESHOLD (dedup.h), else a
+ * group of its own named by its id.  The group is recorded on doc itself,
+ * which the caller still owns; putting doc again recomputes it. */
 sitrep_status sitrep_writer_put(sitrep_writer *w, const sitrep_doc *doc) SITREP_NOEXCEPT;
 /* Deletes the article with this id; SITREP_ERR_NOT_FOUND if there is none. */
 sitrep_status sitrep_writer_delete(sitrep_writer *w, const char *id) SITREP_NOEXCEPT;
@@ -237,6 +242,16 @@ void sitrep_query_set_sort(sitrep_query *q, enum sitrep_sort sort) SITREP_NOEXCE
 sitrep_status sitrep_query_set_place_ranks(sitrep_query *q, const char *const *values,
                                            const double *ranks, size_t n) SITREP_NOEXCEPT;
 
+/* Collapses near-duplicates (the API's dedup=true) in the next runs, or
+ * stops collapsing: one hit per copy group (schema.h, slot 6), the first
+ * in the query's order, and totals that count groups.  Each hit then says
+ * how many matches its group has (struct sitrep_hit's copies: exact, from
+ * one more short count over the groups of the page that have copies at
+ * all); facet values count both articles and groups.  A cursor then
+ * continues by position, like relevance (sitrep_query_set_after()).  Off
+ * by default. */
+void sitrep_query_set_dedup(sitrep_query *q, bool collapse) SITREP_NOEXCEPT;
+
 /* Asks the next runs to count facet over all matches, not just the page
  * (see sitrep_results_facet()).  Counting visits every match: the run then
  * examines all of them whatever check_at_least says, so totals are exact,
@@ -251,11 +266,14 @@ sitrep_status sitrep_query_add_facet(sitrep_query *q, enum sitrep_facet facet) S
  * its struct sitrep_hit's docid and sort_key (copied).  A run's offset then
  * counts from there and must be 0; its totals still count all matches.
  *
- * The date orders continue by key, skipping every match that does not sort
+ * The date orders without dedup continue by key, skipping every match that does not sort
  * after (key, docid): no deep heap, so any depth costs about what the first
  * page costs, and every match is examined, so totals are exact.  Relevance,
  * and any order over several shards, continues at offset position, which
- * costs like an offset (Xapian ranks position + limit hits), and checks that
+ * costs like an offset (Xapian ranks position + limit hits), and so does
+ * every order under sitrep_query_set_dedup(), because a group may have
+ * copies on both sides of the hit (keyset paging would show it twice);
+ * position paging checks that
  * the hit at position - 1 is still docid.
  *
  * SITREP_ERR_INVALID here when position is 0 or over 2^32 - 1, or docid 0.
@@ -288,13 +306,25 @@ struct sitrep_hit {
                              article has none), borrowed like data; with
                              docid, what sitrep_query_set_after() takes */
     size_t sort_key_len;
+    uint64_t copies;    /* matches in the hit's copy group, itself included:
+                           1 when alone, and always 1 without dedup */
 };
 
 /* One counted facet value; the strings are borrowed from the results. */
 struct sitrep_facet_value {
     const char *value; /* as the facet defines it (schema.h) */
     const char *label; /* a name to show, "" when the facet has none */
-    uint64_t count;    /* matches with this value */
+    uint64_t count;    /* unique with dedup, else articles: what the
+                          totals count */
+    uint64_t articles; /* matches with this value */
+    uint64_t unique;   /* copy groups among them (sitrep_query_set_dedup()):
+                          for the place, person, country and source facets
+                          the groups with a match that has the value, so
+                          a count is what a filter on the value totals;
+                          for the month and day facets each group counts
+                          once, in the month or day of its earliest match,
+                          so that unique counts add up over time like the
+                          total does */
 };
 
 size_t sitrep_results_count(const sitrep_results *r) SITREP_NOEXCEPT;
@@ -316,7 +346,7 @@ sitrep_status sitrep_results_snippet(sitrep_results *r, const char *text, size_t
 /* The number of distinct values counted for facet (0 when it was not
  * asked for). */
 size_t sitrep_results_facet_size(const sitrep_results *r, enum sitrep_facet facet) SITREP_NOEXCEPT;
-/* Fills *out for the i-th value of facet, by count descending, then value
+/* Fills *out for the i-th value of facet, by count (as above) descending, then value
  * ascending (bytewise); SITREP_ERR_INVALID past the end. */
 sitrep_status sitrep_results_facet(const sitrep_results *r, enum sitrep_facet facet, size_t i,
                                    struct sitrep_facet_value *out) SITREP_NOEXCEPT;

@@ -31,7 +31,9 @@
 
 /* One facet value as the API shows it: months as "YYYY-MM", countries with
  * their gazetteer name, places and persons with the name the indexer
- * stored. */
+ * stored.  "count" is what the total counts (copy groups with dedup, else
+ * articles: for places, persons, countries and sources what a filter on
+ * the value totals), "articles" the matching articles either way. */
 static json_t *facet_value_json(const struct srv_app *app, enum sitrep_facet f,
                                 const struct sitrep_facet_value *v)
 {
@@ -49,9 +51,9 @@ static json_t *facet_value_json(const struct srv_app *app, enum sitrep_facet f,
     }
     if (!*label)
         label = value;
-    return json_pack("{s:o, s:o, s:I}", "value", srv_json_string_lossy(value, strlen(value)),
+    return json_pack("{s:o, s:o, s:I, s:I}", "value", srv_json_string_lossy(value, strlen(value)),
                      "label", srv_json_string_lossy(label, strlen(label)), "count",
-                     (json_int_t)v->count);
+                     (json_int_t)v->count, "articles", (json_int_t)v->articles);
 }
 
 /* The "facets" member: the facets asked for, in that order, each its
@@ -83,9 +85,9 @@ fail:
 
 /* What a cursor is valid for besides the revision: the query as the
  * wrapper built it (after place and person resolution, so "Kharkiv" and
- * its id are one query), the sort, and near='s point, which ranks
- * sort=distance (two points can pick the same places).  0 when out of
- * memory. */
+ * its id are one query), the sort, near='s point, which ranks
+ * sort=distance (two points can pick the same places), and dedup, which
+ * changes the positions.  0 when out of memory. */
 static uint64_t fingerprint(const struct srv_search *s)
 {
     char *desc = sitrep_query_describe(s->q);
@@ -99,6 +101,8 @@ static uint64_t fingerprint(const struct srv_search *s)
         h = srv_cursor_fingerprint(h, "\n", 1);
         h = srv_cursor_fingerprint(h, s->sp.near.text, strlen(s->sp.near.text));
     }
+    if (!s->sp.dedup)
+        h = srv_cursor_fingerprint(h, "\ndedup=false", 13);
     free(desc);
     return h ? h : 1;
 }

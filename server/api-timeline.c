@@ -8,9 +8,12 @@
  * day.  A bucket is named by its first day (weeks start on Monday, ISO
  * 8601), always as a full date, so clients parse one format.
  *
- * "unique" counts distinct articles.  Until near-duplicate detection exists
- * every article is its own story, so it equals "articles"; the field is
- * there so that clients need not change when it differs. */
+ * "articles" counts the matched articles, "unique" the stories: copy
+ * groups of near-identical articles (store.h), each counted once, in the
+ * bucket of its earliest match, so that the unique series adds up to the
+ * number of stories as the articles series adds up to the articles.  Both
+ * series are there whatever dedup says; dedup picks what "total" and
+ * "undated" count (stories by default, articles with dedup=false). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +104,7 @@ static json_t *iso_day(long days)
 
 struct day_count {
     long day;
-    uint64_t n;
+    uint64_t articles, unique;
 };
 
 /* Sums the day counts into zero-filled buckets over [lo, hi]; returns 0 or
@@ -110,7 +113,7 @@ static unsigned fill_buckets(struct srv_request *req, const struct srv_search_pa
                              enum srv_interval iv, long lo, long hi, const struct day_count *days,
                              size_t n_days, json_t *buckets, json_t **out)
 {
-    uint64_t *counts = NULL;
+    uint64_t *counts = NULL; /* articles, unique per bucket: 2 each */
     size_t n = 0;
     unsigned status = 0;
     long first = bucket_start(iv, lo);
@@ -132,18 +135,21 @@ static unsigned fill_buckets(struct srv_request *req, const struct srv_search_pa
         json_decref(b);
         goto out;
     }
-    counts = calloc(n ? n : 1, sizeof *counts);
+    counts = calloc(2 * (n ? n : 1), sizeof *counts);
     if (!counts) {
         status = srv_fail_nomem(req, out);
         goto out;
     }
     for (size_t i = 0; i < n_days; i++)
-        if (days[i].day >= lo && days[i].day <= hi)
-            counts[bucket_index(iv, first, days[i].day)] += days[i].n;
+        if (days[i].day >= lo && days[i].day <= hi) {
+            size_t k = bucket_index(iv, first, days[i].day);
+            counts[2 * k] += days[i].articles;
+            counts[2 * k + 1] += days[i].unique;
+        }
     long b = first;
     for (size_t i = 0; i < n; i++, b = bucket_next(iv, b)) {
         json_t *o = json_pack("{s:o, s:I, s:I}", "date", iso_day(b), "articles",
-                              (json_int_t)counts[i], "unique", (json_int_t)counts[i]);
+                              (json_int_t)counts[2 * i], "unique", (json_int_t)counts[2 * i + 1]);
         if (json_array_append_new(buckets, o)) {
             status = srv_fail_nomem(req, out);
             goto out;
@@ -198,7 +204,8 @@ unsigned srv_api_timeline(const struct srv_app *app, struct srv_request *req, js
             !ymd_days(v.value, &day))
             continue;
         days[n_days].day = day;
-        days[n_days++].n = v.count;
+        days[n_days].articles = v.articles;
+        days[n_days++].unique = v.unique;
         dated += v.count;
         if (max_day < min_day) {
             min_day = max_day = day;

@@ -90,6 +90,10 @@ json_t *srv_hit_render(const struct srv_search *s, sitrep_results *r, const stru
             if (copy_member(hit, record, name, true))
                 goto fail;
             break;
+        case SRV_FIELD_COPIES:
+            if (json_object_set_new(hit, name, json_integer((json_int_t)h->copies)))
+                goto fail;
+            break;
         case SRV_FIELD_DISTANCE_KM: {
             double km;
             /* To 100 m: a town's one point means no more. */

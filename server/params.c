@@ -31,6 +31,7 @@ enum ptype {
     P_FIELDS,      /* "a|b", "a,b" or repeated: names of hit members */
     P_TOP,
     P_TYPES,       /* "place|person" or repeated */
+    P_BOOL,        /* true or false */
     P_UNSUPPORTED, /* in API.md, not served yet: say so rather than "unknown" */
 };
 
@@ -75,7 +76,7 @@ static const struct pdef pdefs[] = {
     {"top", P_TOP, F(top), GEO},
     {"type", P_TYPES, F(entity_types), ENTITIES},
     {"prefix", P_TEXT, F(prefix), ENTITIES},
-    {"dedup", P_UNSUPPORTED, 0, ALL},
+    {"dedup", P_BOOL, F(dedup), ALL},
     {"highlight", P_UNSUPPORTED, 0, SEARCH},
     {"pre_tag", P_UNSUPPORTED, 0, SEARCH},
     {"post_tag", P_UNSUPPORTED, 0, SEARCH},
@@ -163,7 +164,7 @@ const char *srv_format_name(enum srv_format format)
 /* Indexed by enum srv_hit_field. */
 static const char *const hit_fields[SRV_FIELD_LAST] = {
     "id",    "title",   "url",    "source",  "lang",        "published",
-    "score", "snippet", "places", "persons", "event_dates", "distance_km",
+    "score", "snippet", "places", "persons", "event_dates", "copies", "distance_km",
 };
 
 const char *srv_hit_field_name(enum srv_hit_field field)
@@ -750,6 +751,15 @@ static bool parse_one(const struct pdef *def, const struct srv_param *p,
     case P_TYPES:
         return split_names(name, p->value, err, add_entity_type, &out->entity_types,
                            "place, person");
+    case P_BOOL: {
+        bool *dst = (bool *)(base + def->offset);
+        if (strcasecmp(p->value, "true") == 0 || strcasecmp(p->value, "false") == 0) {
+            *dst = strcasecmp(p->value, "true") == 0;
+            out->dedup_given = out->dedup_given || dst == &out->dedup;
+            return true;
+        }
+        return fail(err, "invalid_parameter", name, "%s: '%s' is not true or false", name, v);
+    }
     case P_UNSUPPORTED:
     default:
         return fail(err, "invalid_parameter", name, "%s: not supported by this server yet",
@@ -806,6 +816,7 @@ bool srv_search_params_parse(const struct srv_params *in, const struct srv_limit
     memset(out, 0, sizeof *out);
     memset(err, 0, sizeof *err);
     memset(&ps, 0, sizeof ps);
+    out->dedup = true;
 
     for (size_t i = 0; i < in->n; i++) {
         const struct srv_param *p = &in->items[i];

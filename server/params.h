@@ -97,6 +97,7 @@ enum srv_hit_field {
     SRV_FIELD_PLACES,
     SRV_FIELD_PERSONS,
     SRV_FIELD_EVENT_DATES,
+    SRV_FIELD_COPIES,      /* near-identical copies collapsed into the hit */
     SRV_FIELD_DISTANCE_KM, /* only with near */
     SRV_FIELD_LAST
 };
@@ -143,6 +144,9 @@ struct srv_search_params {
                                       to then hold the days it covers, up to
                                       today (UTC) */
     struct srv_near near;
+    bool dedup;                    /* collapse near-identical copies; default
+                                      true */
+    bool dedup_given;              /* echoed only when given */
     enum srv_format format;        /* /v1/search */
     enum srv_hit_field fields[SRV_FIELD_LAST]; /* fields=, in the hit's order,
                                                   once each; n_fields 0: all */

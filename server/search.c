@@ -281,7 +281,8 @@ unsigned srv_search_prepare(const struct srv_app *app, struct srv_request *req,
         return srv_fail_nomem(req, out);
     if ((s->sp.timespan[0] &&
          json_object_set_new(s->echo, "timespan", json_string(s->sp.timespan))) ||
-        (s->sp.near.given && json_object_set_new(s->echo, "near", json_string(s->sp.near.text))))
+        (s->sp.near.given && json_object_set_new(s->echo, "near", json_string(s->sp.near.text))) ||
+        (s->sp.dedup_given && json_object_set_new(s->echo, "dedup", json_boolean(s->sp.dedup))))
         return srv_fail_nomem(req, out);
     if (s->sp.near.given && !app->gz)
         return srv_fail(req, out, 400, "invalid_parameter", "near",
@@ -485,6 +486,7 @@ static unsigned build_query(const struct srv_app *app, struct srv_request *req,
     st = sitrep_query_new(s->db, &s->q);
     if (st != SITREP_OK)
         return srv_search_fail_run(req, s, st, out);
+    sitrep_query_set_dedup(s->q, s->sp.dedup);
     /* Query syntax: Xapian's parser closes an unbalanced bracket or quote
      * itself ("(shelling", "\"Kharkiv" parse leniently), and reports what it
      * cannot read, such as a dangling operator ("shelling AND"): that is a

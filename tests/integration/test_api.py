@@ -82,6 +82,9 @@ class ApiTest(harness.ErrorAssertions, unittest.TestCase):
         cls.country_names = {name for kind, name, _ in cls.gazetteer.values()
                              if kind == "country"}
         cls.srv = harness.Server(cls.index, cls.config).start()
+        # Per-article ground truth: copies are not collapsed here
+        # (test_dedup.py checks dedup=true, the default).
+        cls.srv.defaults = {"dedup": "false"}
         cls._ids = {}
 
     @classmethod
@@ -106,6 +109,8 @@ class ApiTest(harness.ErrorAssertions, unittest.TestCase):
         return self.ok("/v1/search", params)
 
     def post(self, body, content_type="application/json", params=None):
+        if isinstance(body, dict):
+            body = dict(self.srv.defaults, **body)
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         headers = {"Content-Type": content_type} if content_type else {}
         target = "/v1/search"
@@ -222,10 +227,11 @@ class ApiTest(harness.ErrorAssertions, unittest.TestCase):
         self.assertEqual([(e["value"], e["count"]) for e in body["facets"]["date"]],
                          by_count(collections.Counter(s["published"][:7] for s in ua)))
         zel = self.search(person="Volodymyr Zelensky", facets="person", facet_size=1)
+        n = sum(1 for s in EXPECTED if "Volodymyr Zelensky" in s["persons"])
+        # Without dedup, count and articles are both the articles.
         self.assertEqual(zel["facets"]["person"],
                          [{"value": "person:volodymyr-zelensky", "label": "Volodymyr Zelensky",
-                           "count": sum(1 for s in EXPECTED
-                                        if "Volodymyr Zelensky" in s["persons"])}])
+                           "count": n, "articles": n}])
 
     def test_facet_size_and_order(self):
         full = self.facet("country")
@@ -278,7 +284,9 @@ class ApiTest(harness.ErrorAssertions, unittest.TestCase):
         self.assertEqual(body["total"], {"value": sum(n for _, n in want), "relation": "eq"})
         for b in body["buckets"]:
             self.assertEqual(b["unique"], b["articles"])
-        self.assertEqual(body["query"], {"from": "2022-02-20", "to": "2022-03-05"})
+        # dedup=false comes from the server's defaults (setUpClass).
+        self.assertEqual(body["query"], {"from": "2022-02-20", "to": "2022-03-05",
+                                         "dedup": False})
 
     def test_timeline_default_spans_first_to_last_match(self):
         # Kharkiv is reported from February to October 2022: more than 92
@@ -659,6 +667,9 @@ class ShardedTest(unittest.TestCase):
         with open(cls.stub, "w", encoding="utf-8") as f:
             f.write("".join(f"auto {s}\n" for s in shards))
         cls.srv = harness.Server(cls.stub, cls.config).start()
+        # Per-article ground truth: copies are not collapsed here
+        # (test_dedup.py checks dedup=true, the default).
+        cls.srv.defaults = {"dedup": "false"}
 
     @classmethod
     def tearDownClass(cls):

@@ -174,6 +174,9 @@ class Api2Test(harness.ErrorAssertions, unittest.TestCase):
         cls.gz = load_gazetteer()
         cls.sup_places, cls.sup_persons = load_supplement()
         cls.srv = harness.Server(cls.index, cls.config).start()
+        # Per-article ground truth: copies are not collapsed here
+        # (test_dedup.py checks dedup=true, the default).
+        cls.srv.defaults = {"dedup": "false"}
         cls._resolved = {}
 
     @classmethod
@@ -246,7 +249,8 @@ class Api2Test(harness.ErrorAssertions, unittest.TestCase):
         body = self.ok("/v1/geo", {"top": 0})
         self.assertEqual(body["type"], "FeatureCollection")
         self.assertEqual(body["total"], {"value": len(EXPECTED), "relation": "eq"})
-        self.assertEqual(body["query"], {"limit": 500, "top": 0})
+        # dedup=false comes from the server's defaults (setUpClass).
+        self.assertEqual(body["query"], {"limit": 500, "top": 0, "dedup": False})
         want = {pid: n for pid, n in self.place_counts().items()
                 if self.gz[pid].kind != "country" and self.gz[pid].lat is not None}
         got = {f["properties"]["id"]: f for f in body["features"]}
@@ -733,7 +737,8 @@ class Api2Test(harness.ErrorAssertions, unittest.TestCase):
         self.assertEqual([h["id"] for h in page["hits"]] + [h["id"] for h in rest], everything)
         # POST exports too; HEAD sends no body; CORS headers as everywhere.
         r = self.srv.request("POST", "/v1/search", headers={"Content-Type": "application/json"},
-                             body=json.dumps({"format": "csv", "place": ["UA"]}).encode())
+                             body=json.dumps({"format": "csv", "place": ["UA"],
+                                              "dedup": False}).encode())
         self.assertEqual((r.status, r.headers["content-type"]),
                          (200, "text/csv; charset=utf-8; header=present"))
         self.assertEqual(r.raw.decode(), self.export("csv", place="UA").raw.decode())
@@ -808,6 +813,9 @@ class LongExportTest(unittest.TestCase):
         cls.index = os.path.join(d, "index")
         harness.build_index(cls.index, [path], cls.config)
         cls.srv = harness.Server(cls.index, cls.config).start()
+        # Per-article ground truth: copies are not collapsed here
+        # (test_dedup.py checks dedup=true, the default).
+        cls.srv.defaults = {"dedup": "false"}
 
     @classmethod
     def tearDownClass(cls):

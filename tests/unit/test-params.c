@@ -54,6 +54,7 @@ struct row {
     unsigned top;         /* checked when not 0 */
     unsigned types;       /* checked when not 0 */
     const char *prefix;
+    const char *dedup;    /* "true" or "false": checked when not NULL */
 };
 
 #define OK(qs, ...) {.query = qs, __VA_ARGS__}
@@ -136,7 +137,16 @@ static const struct row rows[] = {
     BAD("qq=shelling", "invalid_parameter", "qq"),
     BAD("Q=shelling", "invalid_parameter", "Q"),
     BAD("limit", "invalid_parameter", "limit"),
-    BAD("dedup=false", "invalid_parameter", "dedup"),
+    /* dedup: on unless false; true/false in any case, once */
+    OK("", .dedup = "true"),
+    OK("dedup=false", .dedup = "false"),
+    OK("dedup=TRUE", .dedup = "true"),
+    TL_OK("dedup=false", .dedup = "false"),
+    GEO_OK("dedup=false", .dedup = "false"),
+    BAD("dedup=maybe", "invalid_parameter", "dedup"),
+    BAD("dedup=", "invalid_parameter", "dedup"),
+    BAD("dedup=true&dedup=false", "invalid_parameter", "dedup"),
+    ENT_BAD("dedup=false", "invalid_parameter", "dedup"),
     BAD("q=\xff\xfe", "invalid_parameter", "q"),
     BAD("place=Khar\xc3", "invalid_parameter", "place"),
     /* the first error in arrival order is reported */
@@ -329,6 +339,8 @@ static void check_row(const struct row *r, const struct srv_limits *lim)
     if (r->limit)
         CHECK(sp.limit == r->limit);
     CHECK(sp.offset == r->offset);
+    if (r->dedup)
+        CHECK(sp.dedup == (strcmp(r->dedup, "true") == 0));
     if (r->n_place) {
         CHECK(sp.place.n == r->n_place);
         if (sp.place.n > 0 && r->place0)
