@@ -75,8 +75,11 @@ json_t *srv_hit_render(const struct srv_search *s, sitrep_results *r, const stru
             const char *text = json_string_value(json_object_get(record, "text"));
             size_t text_len = json_string_length(json_object_get(record, "text"));
             json_t *js;
-            if (text && sitrep_results_snippet(r, text, text_len, SNIPPET_BYTES, "<mark>",
-                                               "</mark>", &snippet) == SITREP_OK)
+            const struct srv_search_params *sp = &s->sp;
+            const char *pre = !sp->highlight ? "" : sp->pre_tag ? sp->pre_tag : "<mark>";
+            const char *post = !sp->highlight ? "" : sp->post_tag ? sp->post_tag : "</mark>";
+            if (text && sitrep_results_snippet(r, text, text_len, SNIPPET_BYTES, pre, post,
+                                               &snippet) == SITREP_OK)
                 js = srv_json_string_lossy(snippet, strlen(snippet));
             else
                 js = json_string("");

@@ -32,7 +32,6 @@ enum ptype {
     P_TOP,
     P_TYPES,       /* "place|person" or repeated */
     P_BOOL,        /* true or false */
-    P_UNSUPPORTED, /* in API.md, not served yet: say so rather than "unknown" */
 };
 
 struct pdef {
@@ -77,9 +76,9 @@ static const struct pdef pdefs[] = {
     {"type", P_TYPES, F(entity_types), ENTITIES},
     {"prefix", P_TEXT, F(prefix), ENTITIES},
     {"dedup", P_BOOL, F(dedup), ALL},
-    {"highlight", P_UNSUPPORTED, 0, SEARCH},
-    {"pre_tag", P_UNSUPPORTED, 0, SEARCH},
-    {"post_tag", P_UNSUPPORTED, 0, SEARCH},
+    {"highlight", P_BOOL, F(highlight), SEARCH},
+    {"pre_tag", P_TEXT, F(pre_tag), SEARCH},
+    {"post_tag", P_TEXT, F(post_tag), SEARCH},
 };
 #define N_PDEFS (sizeof pdefs / sizeof pdefs[0])
 
@@ -650,6 +649,10 @@ static bool parse_one(const struct pdef *def, const struct srv_param *p,
             return true; /* a blank q (or prefix) means none */
         if (!*s)
             return fail(err, "invalid_parameter", name, "%s: empty value", name);
+        if ((dst == &out->pre_tag || dst == &out->post_tag) &&
+            strlen(p->value) > SRV_MAX_TAG_BYTES)
+            return fail(err, "invalid_parameter", name, "%s: longer than %d bytes", name,
+                        SRV_MAX_TAG_BYTES);
         *dst = strdup(p->value);
         if (!*dst) {
             fail(err, "internal_error", name, "out of memory");
@@ -760,11 +763,9 @@ static bool parse_one(const struct pdef *def, const struct srv_param *p,
         }
         return fail(err, "invalid_parameter", name, "%s: '%s' is not true or false", name, v);
     }
-    case P_UNSUPPORTED:
-    default:
-        return fail(err, "invalid_parameter", name, "%s: not supported by this server yet",
-                    name);
     }
+    /* Every type returns above; -Wswitch names a type added without a case. */
+    return fail(err, "invalid_parameter", name, "%s: cannot be read", name);
 }
 
 static void params_clear(struct srv_search_params *p)
@@ -772,6 +773,8 @@ static void params_clear(struct srv_search_params *p)
     free(p->q);
     free(p->cursor);
     free(p->prefix);
+    free(p->pre_tag);
+    free(p->post_tag);
     list_free(&p->place);
     list_free(&p->exclude_place);
     list_free(&p->person);
@@ -793,7 +796,7 @@ static void unknown(struct srv_param_error *err, const char *key, unsigned endpo
     size_t o = 0;
     known[0] = '\0';
     for (size_t i = 0; i < N_PDEFS && o < sizeof known; i++) {
-        if (!(pdefs[i].endpoints & endpoint) || pdefs[i].type == P_UNSUPPORTED)
+        if (!(pdefs[i].endpoints & endpoint))
             continue;
         int n = snprintf(known + o, sizeof known - o, "%s%s", o ? ", " : "", pdefs[i].name);
         if (n < 0)
@@ -817,6 +820,7 @@ bool srv_search_params_parse(const struct srv_params *in, const struct srv_limit
     memset(err, 0, sizeof *err);
     memset(&ps, 0, sizeof ps);
     out->dedup = true;
+    out->highlight = true;
 
     for (size_t i = 0; i < in->n; i++) {
         const struct srv_param *p = &in->items[i];

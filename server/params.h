@@ -123,6 +123,9 @@ enum srv_interval {
     SRV_INTERVAL_MONTH,
 };
 
+/* A highlight tag is markup, not content: this is plenty. */
+#define SRV_MAX_TAG_BYTES 64
+
 struct srv_search_params {
     char *q;                       /* NULL when absent or blank */
     struct srv_list place, exclude_place;
@@ -147,6 +150,10 @@ struct srv_search_params {
     bool dedup;                    /* collapse near-identical copies; default
                                       true */
     bool dedup_given;              /* echoed only when given */
+    bool highlight;                /* /v1/search: tags around matches in
+                                      snippets; default true */
+    char *pre_tag, *post_tag;      /* /v1/search: those tags, at most
+                                      SRV_MAX_TAG_BYTES; NULL: <mark>, </mark> */
     enum srv_format format;        /* /v1/search */
     enum srv_hit_field fields[SRV_FIELD_LAST]; /* fields=, in the hit's order,
                                                   once each; n_fields 0: all */

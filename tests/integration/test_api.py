@@ -545,6 +545,36 @@ class ApiTest(harness.ErrorAssertions, unittest.TestCase):
         r = self.post({"q": "Kyiv"}, content_type="Application/JSON; charset=utf-8")
         self.assertEqual(r.status, 200, r)
 
+    def test_highlight_tags(self):
+        """highlight and pre_tag/post_tag: the snippet is the same escaped
+        text, with the chosen tags (or none) around the same matches."""
+        def snippets(**params):
+            body = self.search(q="shelling", fields="id|snippet", limit=5, **params)
+            self.assertTrue(body["hits"], body)
+            return {h["id"]: h["snippet"] for h in body["hits"]}
+
+        marked = snippets()
+        self.assertTrue(all("<mark>" in s for s in marked.values()), marked)
+        plain = snippets(highlight="false")
+        custom = snippets(pre_tag='<em class="hit">', post_tag="</em>")
+        self.assertEqual(set(plain), set(marked))
+        for doc_id, s in marked.items():
+            self.assertEqual(plain[doc_id], s.replace("<mark>", "").replace("</mark>", ""))
+            self.assertEqual(custom[doc_id], s.replace("<mark>", '<em class="hit">')
+                             .replace("</mark>", "</em>"))
+            self.assertNotIn("<mark>", plain[doc_id])
+        # The same in a POST body.
+        r = self.post({"q": "shelling", "fields": "id|snippet", "limit": 5, "highlight": False})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual({h["id"]: h["snippet"] for h in r.body["hits"]}, plain)
+        for params, param in [({"highlight": "maybe"}, "highlight"), ({"pre_tag": ""}, "pre_tag"),
+                              ({"post_tag": "x" * 65}, "post_tag")]:
+            with self.subTest(params=params):
+                self.assertError(self.srv.get("/v1/search", dict(q="shelling", **params)), 400,
+                                 "invalid_parameter", param)
+        self.assertError(self.srv.get("/v1/timeline", {"highlight": "false"}), 400,
+                         "invalid_parameter", "highlight")
+
     def test_post_errors(self):
         cases = [
             (b"", "application/json", "body", "empty"),

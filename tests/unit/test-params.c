@@ -147,6 +147,13 @@ static const struct row rows[] = {
     BAD("dedup=", "invalid_parameter", "dedup"),
     BAD("dedup=true&dedup=false", "invalid_parameter", "dedup"),
     ENT_BAD("dedup=false", "invalid_parameter", "dedup"),
+    /* highlight tags: /v1/search only, at most SRV_MAX_TAG_BYTES */
+    OK("highlight=false&pre_tag=%3Cb%3E&post_tag=%3C%2Fb%3E", .dedup = "true"),
+    BAD("highlight=yes", "invalid_parameter", "highlight"),
+    BAD("pre_tag=", "invalid_parameter", "pre_tag"),
+    BAD("post_tag=" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "invalid_parameter", "post_tag"),
+    TL_BAD("highlight=false", "invalid_parameter", "highlight"),
     BAD("q=\xff\xfe", "invalid_parameter", "q"),
     BAD("place=Khar\xc3", "invalid_parameter", "place"),
     /* the first error in arrival order is reported */
