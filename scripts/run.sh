@@ -12,7 +12,7 @@ echo "run: indexing the sample articles in indexer/samples into var/index" >&2
 build/indexer/sitrep-index --config config/sitrep.yaml --index var/index indexer/samples
 cat >&2 <<EOT
 
-sitrep is starting on http://127.0.0.1:$port — try:
+sitrep is starting on http://127.0.0.1:$port — open it in a browser for the web UI, or try:
   curl 'http://127.0.0.1:$port/v1/search?q=shelling&place=Kharkiv'
   curl 'http://127.0.0.1:$port/v1/search?person=Zelensky&from=2022-03&to=2022-04&sort=date_asc'
   curl 'http://127.0.0.1:$port/v1/search?place=UA&limit=5'
