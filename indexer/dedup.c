@@ -39,17 +39,6 @@ static bool is_separator(uint32_t cp)
            (cp >= 0xFF00 && cp <= 0xFF0F) || cp == 0xFEFF;
 }
 
-/* FNV-1a over one word. */
-static uint64_t word_hash(const char *s, size_t len)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 /* Takes one shingle (its hash) into the signature. */
 static void take_shingle(struct sitrep_dedup_sig *sig, uint64_t shingle)
 {
@@ -98,7 +87,7 @@ sitrep_status sitrep_dedup_sign(const char *text, size_t len, struct sitrep_dedu
         } else if (sep && in_word) {
             in_word = false;
             memmove(words, words + 1, sizeof words - sizeof words[0]);
-            words[SITREP_DEDUP_SHINGLE_WORDS - 1] = word_hash(folded + start, pos - start);
+            words[SITREP_DEDUP_SHINGLE_WORDS - 1] = sitrep_fnv1a(SITREP_FNV_SEED, folded + start, pos - start);
             if (++n_words >= SITREP_DEDUP_SHINGLE_WORDS) {
                 /* Rotations keep the word order in the shingle's hash. */
                 uint64_t s = 0;

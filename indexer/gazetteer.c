@@ -266,9 +266,7 @@ static char *name_key(const char *s, size_t len, size_t *key_len)
 /* FNV-1a with a final avalanche, so that the low bits index the tables. */
 static uint64_t hash_bytes(const char *s, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    uint64_t h = sitrep_fnv1a(SITREP_FNV_SEED, s, len);
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;

@@ -29,17 +29,6 @@
 #include "ner-private.h"
 #include "text.h"
 
-uint64_t ner_fnv1a(const void *s, size_t len)
-{
-    const unsigned char *p = s;
-    uint64_t h = 0xcbf29ce484222325u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3u;
-    }
-    return h;
-}
-
 static uint64_t mix(uint64_t a, uint64_t b)
 {
     uint64_t h = a ^ (b + 0x9e3779b97f4a7c15u + (a << 6) + (a >> 2));
@@ -101,19 +90,19 @@ static void token_info(const char *text, const struct ner_token *t, struct ner_i
         chars++;
         i += n;
     }
-    in->word = ner_fnv1a(low, nl);
-    in->exact = ner_fnv1a(ex, nx);
+    in->word = sitrep_fnv1a(SITREP_FNV_SEED, low, nl);
+    in->exact = sitrep_fnv1a(SITREP_FNV_SEED, ex, nx);
     if (i < t->end) {
         in->word = mix(in->word, t->end - t->start);
         in->exact = mix(in->exact, t->end - t->start);
         chars += t->end - i;
     }
-    in->shape = ner_fnv1a(shape, ns);
-    in->sshape = ner_fnv1a(sshape, nss);
+    in->shape = sitrep_fnv1a(SITREP_FNV_SEED, shape, ns);
+    in->sshape = sitrep_fnv1a(SITREP_FNV_SEED, sshape, nss);
     for (size_t k = 0; k < 3; k++)
-        in->pre[k] = k < nl ? ner_fnv1a(low, k + 1) : 0;
+        in->pre[k] = k < nl ? sitrep_fnv1a(SITREP_FNV_SEED, low, k + 1) : 0;
     for (size_t k = 0; k < 4; k++)
-        in->suf[k] = k < nl ? ner_fnv1a(low + nl - (k + 1), k + 1) : 0;
+        in->suf[k] = k < nl ? sitrep_fnv1a(SITREP_FNV_SEED, low + nl - (k + 1), k + 1) : 0;
     in->flags = t->flags & ~(uint32_t)(NER_TF_SENTCAPS | NER_TF_SEENLOW | NER_TF_UNKNOWN);
     in->len = (uint32_t)chars;
     in->place = NER_GZ_NONE;
@@ -257,7 +246,7 @@ static unsigned ask(const sitrep_gazetteer *gz, struct ner_gz_memo *memo, unsign
     unsigned v;
 
     if (memo) {
-        key = mix(ner_fnv1a(s, len), what) | 1;
+        key = mix(sitrep_fnv1a(SITREP_FNV_SEED, s, len), what) | 1;
         slot = (size_t)(key >> 40) % NER_GZ_MEMO;
         if (memo->key[slot] == key)
             return memo->val[slot];

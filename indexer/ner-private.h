@@ -209,8 +209,6 @@ bool ner_needs_tag(const struct ner_info *info, size_t n, size_t i, unsigned pre
 size_t ner_features(const struct ner_info *info, size_t n, size_t i, unsigned prev1, unsigned prev2,
                     uint64_t *out);
 
-/* FNV-1a, 64 bits, of s[0..len). */
-uint64_t ner_fnv1a(const void *s, size_t len);
 
 /* ------------------------------------------------------------------- model */
 

@@ -208,6 +208,14 @@ char *sitrep_text_squash_space(char *s)
     return s;
 }
 
+uint64_t sitrep_fnv1a(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
 void sitrep_text_hash_hex(const void *data, size_t len, char out[33])
 {
     /* Two FNV-1a 64-bit lanes with different offsets: not cryptographic, but

@@ -38,6 +38,15 @@ char *sitrep_text_slug(const char *s);
  * both ends, in place; returns s. */
 char *sitrep_text_squash_space(char *s);
 
+/* 64-bit FNV-1a of data[0..len), continuing from h: start with
+ * SITREP_FNV_SEED, or pass an earlier result to hash several pieces as one.
+ * Not cryptographic; the one small hash every part of sitrep uses (ids,
+ * cursors, ETags, rate-limit slots, near-duplicate shingles, the tagger's
+ * features, the gazetteer's tables), so its values must never change: the
+ * tagger's model is trained on them. */
+#define SITREP_FNV_SEED 0xcbf29ce484222325ull
+uint64_t sitrep_fnv1a(uint64_t h, const void *data, size_t len);
+
 /* A 128-bit content hash as 32 lowercase hex digits plus NUL, written to out. */
 void sitrep_text_hash_hex(const void *data, size_t len, char out[33]);
 

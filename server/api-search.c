@@ -19,6 +19,7 @@
 #include "export.h"
 #include "hits.h"
 #include "search.h"
+#include "text.h"
 
 /* Matches counted exactly up to this many (Xapian's check_at_least); beyond,
  * total.relation is "gte" when Xapian cannot promise the count. */
@@ -94,15 +95,15 @@ static uint64_t fingerprint(const struct srv_search *s)
     if (!desc)
         return 0;
     const char *sort = srv_sort_name(s->sp.sort);
-    uint64_t h = srv_cursor_fingerprint(SRV_FNV_SEED, desc, strlen(desc));
-    h = srv_cursor_fingerprint(h, "\n", 1);
-    h = srv_cursor_fingerprint(h, sort, strlen(sort));
+    uint64_t h = sitrep_fnv1a(SITREP_FNV_SEED, desc, strlen(desc));
+    h = sitrep_fnv1a(h, "\n", 1);
+    h = sitrep_fnv1a(h, sort, strlen(sort));
     if (s->sp.near.given) {
-        h = srv_cursor_fingerprint(h, "\n", 1);
-        h = srv_cursor_fingerprint(h, s->sp.near.text, strlen(s->sp.near.text));
+        h = sitrep_fnv1a(h, "\n", 1);
+        h = sitrep_fnv1a(h, s->sp.near.text, strlen(s->sp.near.text));
     }
     if (!s->sp.dedup)
-        h = srv_cursor_fingerprint(h, "\ndedup=false", 13);
+        h = sitrep_fnv1a(h, "\ndedup=false", 13);
     free(desc);
     return h ? h : 1;
 }

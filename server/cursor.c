@@ -17,15 +17,6 @@
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-uint64_t srv_cursor_fingerprint(uint64_t h, const char *data, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)data[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 static uint32_t checksum(const unsigned char *p, size_t n)
 {
     uint32_t h = 0x811c9dc5u;

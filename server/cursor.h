@@ -33,7 +33,7 @@
 struct srv_cursor {
     uint64_t revision;                /* of the index the page came from */
     uint64_t documents;               /* its document count (several shards share revision 0) */
-    uint64_t fingerprint;             /* srv_cursor_fingerprint() of the query */
+    uint64_t fingerprint;             /* sitrep_fnv1a() of the query */
     uint64_t position;                /* hits up to and including the last one */
     uint32_t docid;                   /* of the last hit */
     char key[SRV_CURSOR_KEY_MAX + 1]; /* its sort key, NUL-terminated */
@@ -49,10 +49,5 @@ char *srv_cursor_encode(const struct srv_cursor *c);
  * checksum that does not match, a zero position or docid. */
 bool srv_cursor_decode(const char *text, struct srv_cursor *c, char *why, size_t why_len);
 
-/* A 64-bit FNV-1a hash of data[0..len), continuing from h (start with
- * SRV_FNV_SEED): the query fingerprint is this over the wrapper's query
- * description and the sort. */
-#define SRV_FNV_SEED 0xcbf29ce484222325ull
-uint64_t srv_cursor_fingerprint(uint64_t h, const char *data, size_t len);
 
 #endif

@@ -12,18 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* FNV-1a, 64 bits: no table, no state, well spread for a validator (an
- * accidental match between two different answers is ~2^-64, and the length
- * must match too). */
-static uint64_t fnv1a64(const char *s, size_t len)
-{
-    uint64_t h = 14695981039346656037ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
+#include "text.h"
 
 bool srv_etag_of_json(json_t *body, size_t flags, char etag[SRV_ETAG_SIZE])
 {
@@ -44,7 +33,7 @@ bool srv_etag_of_json(json_t *body, size_t flags, char etag[SRV_ETAG_SIZE])
         goto out;
     size_t len = strlen(text);
     snprintf(etag, SRV_ETAG_SIZE, "W/\"%zx-%016llx\"", len,
-             (unsigned long long)fnv1a64(text, len));
+             (unsigned long long)sitrep_fnv1a(SITREP_FNV_SEED, text, len));
     ok = true;
 out:
     free(text);

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "text.h"
+
 /* Slots a client may use, from its hash on: enough that a busy table
  * rarely makes two clients share, few enough to stay one cache line or
  * two. */
@@ -27,14 +29,10 @@ struct srv_ratelimit {
     struct bucket *slots;
 };
 
-/* FNV-1a, with 0 kept for "empty". */
+/* With 0 kept for "empty". */
 static uint64_t hash_client(const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
+    uint64_t h = sitrep_fnv1a(SITREP_FNV_SEED, s, len);
     return h ? h : 1;
 }
 

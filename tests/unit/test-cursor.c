@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "text.h"
+#include "text.h"
 #include "test.h"
 
 static const struct srv_cursor samples[] = {
@@ -115,13 +117,13 @@ static void test_rejects(void)
 
 static void test_fingerprint(void)
 {
-    uint64_t a = srv_cursor_fingerprint(SRV_FNV_SEED, "Query(Zshell@1)", 15);
-    uint64_t b = srv_cursor_fingerprint(SRV_FNV_SEED, "Query(Zshell@2)", 15);
+    uint64_t a = sitrep_fnv1a(SITREP_FNV_SEED, "Query(Zshell@1)", 15);
+    uint64_t b = sitrep_fnv1a(SITREP_FNV_SEED, "Query(Zshell@2)", 15);
     CHECK(a != b);
-    CHECK(a == srv_cursor_fingerprint(srv_cursor_fingerprint(SRV_FNV_SEED, "Query(", 6),
+    CHECK(a == sitrep_fnv1a(sitrep_fnv1a(SITREP_FNV_SEED, "Query(", 6),
                                       "Zshell@1)", 9));
     /* The published FNV-1a 64 test vector: "a". */
-    CHECK(srv_cursor_fingerprint(SRV_FNV_SEED, "a", 1) == 0xaf63dc4c8601ec8cull);
+    CHECK(sitrep_fnv1a(SITREP_FNV_SEED, "a", 1) == 0xaf63dc4c8601ec8cull);
 }
 
 int main(void)
