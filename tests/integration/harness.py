@@ -138,6 +138,27 @@ def build_index(index_dir, paths, config=None, check=True):
     return proc
 
 
+def index_samples(directory):
+    """Indexes the bundled samples (indexer/samples) into DIRECTORY/index
+    with a config written there; returns (config, index, ids), where ids
+    maps each sample's key in tests/samples-expected.json (its JSON id or
+    its file name) to the id the indexer gave it, read from the
+    "indexed ID FILE:LINE" lines of `sitrep-index -v`."""
+    config = write_config(directory)
+    index = os.path.join(directory, "index")
+    samples = os.path.join(source_dir(), "indexer", "samples")
+    p = subprocess.run([env_or_skip("SITREP_INDEX_BIN"), "--config", config, "--index", index,
+                        "-v", samples], capture_output=True, timeout=300)
+    if p.returncode != 0:
+        raise RuntimeError(f"indexing the samples failed:\n{p.stderr.decode()}")
+    ids = {}
+    for line in p.stdout.decode().splitlines():
+        _, doc_id, where = line.split(" ", 2)
+        ids[doc_id] = doc_id
+        ids[os.path.basename(where.rsplit(":", 1)[0])] = doc_id
+    return config, index, ids
+
+
 class Response:
     """status, headers (a dict with lower-case names), body (parsed JSON or
     None), raw (bytes)."""

@@ -9,16 +9,13 @@ ever merged.
 import collections
 import json
 import os
-import subprocess
 import sys
 import unittest
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 SRC = harness.source_dir()
-SAMPLES = os.path.join(SRC, "indexer", "samples")
 with open(os.path.join(SRC, "tests", "samples-expected.json"), encoding="utf-8") as f:
     EXPECTED = json.load(f)
 
@@ -27,18 +24,7 @@ class DedupTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = harness.tempdir("sitrep-test-dedup-")
-        cls.index = os.path.join(cls.tmp.name, "index")
-        config = harness.write_config(cls.tmp.name)
-        p = subprocess.run([harness.env_or_skip("SITREP_INDEX_BIN"), "--config", config,
-                            "--index", cls.index, "-v", SAMPLES],
-                           capture_output=True, timeout=300)
-        assert p.returncode == 0, p.stderr.decode()
-        # "indexed ID FILE:LINE": sample key (JSON id or file name) -> id.
-        cls.ids = {}
-        for line in p.stdout.decode().splitlines():
-            _, doc_id, where = line.split(" ", 2)
-            cls.ids[doc_id] = doc_id
-            cls.ids[os.path.basename(where.rsplit(":", 1)[0])] = doc_id
+        config, cls.index, cls.ids = harness.index_samples(cls.tmp.name)
         cls.srv = harness.Server(cls.index, config).start()
         # article id -> the id of its group's first sample (itself if alone)
         cls.group = {cls.ids[k]: cls.ids[v.get("duplicate_of", k)] for k, v in EXPECTED.items()}

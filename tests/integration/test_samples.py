@@ -7,13 +7,11 @@ missing, nothing extra.
 """
 import json
 import os
-import subprocess
 import unittest
 
 import harness
 
 SRC = harness.source_dir()
-SAMPLES = os.path.join(SRC, "indexer", "samples")
 with open(os.path.join(SRC, "tests", "samples-expected.json"), encoding="utf-8") as f:
     EXPECTED = json.load(f)
 
@@ -22,19 +20,7 @@ class Samples(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = harness.tempdir("sitrep-test-samples-")
-        cls.index = os.path.join(cls.tmp.name, "index")
-        config = harness.write_config(cls.tmp.name)
-        p = subprocess.run([harness.env_or_skip("SITREP_INDEX_BIN"), "--config", config,
-                            "--index", cls.index, "-v", SAMPLES],
-                           capture_output=True, timeout=300)
-        assert p.returncode == 0, p.stderr.decode()
-        # "indexed ID FILE:LINE": map each sample key (JSON id or file name)
-        # to the id the indexer gave it.
-        cls.ids = {}
-        for line in p.stdout.decode().splitlines():
-            _, doc_id, where = line.split(" ", 2)
-            cls.ids[doc_id] = doc_id
-            cls.ids[os.path.basename(where.rsplit(":", 1)[0])] = doc_id
+        config, cls.index, cls.ids = harness.index_samples(cls.tmp.name)
         cls.server = harness.Server(cls.index, config)
         cls.server.start()
 
