@@ -53,6 +53,8 @@ struct conn_state {
                              string that C would cut short there */
     struct sitrep_buf body;
     bool body_too_large;
+    bool close_after;     /* answer with "Connection: close": the framing of
+                             what follows this request cannot be trusted */
     bool started;         /* the access handler has seen this request */
     unsigned status;      /* what was answered, for the log; 0 = nothing */
     char method[16];
@@ -287,6 +289,8 @@ headers:
                      MHD_YES &&
                  MHD_add_response_header(resp, "Access-Control-Max-Age", "600") == MHD_YES;
     }
+    if (ok && st->close_after)
+        ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES;
     if (!ok)
         fprintf(stderr, "sitrepd: request %s: could not add response headers\n", st->req.id);
     ret = MHD_queue_response(conn, status, resp);
@@ -340,6 +344,29 @@ static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const
     (void)value;
     size_t *total = cls;
     *total += key_size + value_size + 4; /* ": " and CRLF, as sent */
+    return MHD_YES;
+}
+
+/* How the body is framed: Content-Length values and Transfer-Encoding. */
+struct framing {
+    const char *length; /* the first Content-Length */
+    bool lengths_differ;
+    bool transfer_encoding;
+};
+
+static enum MHD_Result check_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    struct framing *f = cls;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        if (!f->length)
+            f->length = value ? value : "";
+        else if (strcmp(f->length, value ? value : "") != 0)
+            f->lengths_differ = true;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->transfer_encoding = true;
+    }
     return MHD_YES;
 }
 
@@ -422,6 +449,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                      "(limits.header_bytes)",
                      header_bytes, cfg->connection_memory_bytes);
             return respond_error(h, conn, st, 431, "headers_too_large", NULL, msg);
+        }
+        /* Request smuggling shapes (RFC 9112 6.1 and 6.3): a body framed
+         * both by Transfer-Encoding and Content-Length, or by two different
+         * Content-Lengths.  MHD 0.9.75 goes by the chunks or by the first
+         * length and would read the rest as the next request on this
+         * connection (a proxy in front may have framed it the other way):
+         * refuse, and close the connection after the answer. */
+        struct framing fr = {NULL, false, false};
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, check_framing, &fr);
+        if (fr.transfer_encoding && fr.length) {
+            st->close_after = true;
+            return respond_error(h, conn, st, 400, "conflicting_parameters", "Content-Length",
+                                 "Content-Length and Transfer-Encoding: both frame the body; "
+                                 "send one of them");
+        }
+        if (fr.lengths_differ) {
+            st->close_after = true;
+            return respond_error(h, conn, st, 400, "invalid_parameter", "Content-Length",
+                                 "Content-Length: given more than once with different values");
         }
         /* "/ui/app.js%00.html" must not be read as "/ui/app.js". */
         if (st->path_nul)
