@@ -51,6 +51,8 @@ struct conn_state {
     size_t uri_len;       /* of the raw request target, query string included */
     bool path_nul;        /* the raw path holds "%00", which MHD decodes into a
                              string that C would cut short there */
+    size_t n_args;        /* parameters in the raw query string, when over
+                             MAX_QUERY_ARGS (and then not parsed); else 0 */
     struct sitrep_buf body;
     bool body_too_large;
     bool close_after;     /* answer with "Connection: close": the framing of
@@ -71,6 +73,12 @@ static const char fallback_500[] =
 
 /* ---- state ------------------------------------------------------------ */
 
+/* Most query parameters a request may have.  MHD 0.9.75 keeps a record of
+ * each in the connection's memory pool; a few thousand of them fill it and
+ * MHD then drops the connection without an answer (its own 431 needs pool
+ * memory too).  A real query has a few dozen. */
+#define MAX_QUERY_ARGS 1000
+
 /* Whether the path part of a raw request target encodes a NUL byte. */
 static bool path_has_nul(const char *uri)
 {
@@ -80,16 +88,31 @@ static bool path_has_nul(const char *uri)
     return found;
 }
 
-static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+static void *on_uri(void *cls, const char *uri_, struct MHD_Connection *conn)
 {
     (void)conn;
     struct srv_http *h = cls;
     struct conn_state *st = calloc(1, sizeof *st);
+    char *uri = (char *)uri_; /* MHD's buffer; see the parameters below */
     if (!st)
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &st->t0);
     st->uri_len = uri ? strlen(uri) : 0;
     st->path_nul = uri && path_has_nul(uri);
+    /* MHD 0.9.75 calls this after finding the '?' and before parsing what
+     * follows it, with its own writable copy of the request line: ending
+     * the string just after the '?' leaves it nothing to parse, and the
+     * access handler answers 414 instead of a dropped connection. */
+    char *args = uri ? strchr(uri, '?') : NULL;
+    if (args) {
+        size_t n = 1;
+        for (const char *p = args; *p; p++)
+            n += *p == '&';
+        if (n > MAX_QUERY_ARGS) {
+            st->n_args = n;
+            args[1] = '\0';
+        }
+    }
     sitrep_buf_init(&st->body, h->app->cfg->max_body_bytes);
     srv_request_init(&st->req, "", "");
     srv_request_new_id(st->req.id);
@@ -436,6 +459,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             snprintf(msg, sizeof msg,
                      "the request URI is %zu bytes, over the limit of %zu (limits.header_bytes)",
                      st->uri_len, cfg->connection_memory_bytes);
+            return respond_error(h, conn, st, 414, "uri_too_long", NULL, msg);
+        }
+        if (st->n_args) {
+            char msg[192];
+            snprintf(msg, sizeof msg,
+                     "the query string has %zu parameters, over the limit of %d; send long "
+                     "searches as POST /v1/search with a JSON body",
+                     st->n_args, MAX_QUERY_ARGS);
             return respond_error(h, conn, st, 414, "uri_too_long", NULL, msg);
         }
         /* MHD's pool (MHD_MEMORY_HEADROOM times the limit) lets headers past
