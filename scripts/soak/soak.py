@@ -225,6 +225,10 @@ def main():
 
     fives = [line for line in log.splitlines()
              if re.search(r"^sitrepd: \S+ \S+ 5\d\d |: answered 5\d\d", line)]
+    # With every other line the server logged about those requests.
+    ids = {line.split()[-1] for line in fives if re.match(r"^sitrepd: \S+ \S+ 5", line)}
+    fives += [line for line in log.splitlines()
+              if any(i in line for i in ids) and line not in fives]
     failures += ing.failures[:20] + fives[:20]
     if errors:
         failures.append(f"{errors} wrk requests failed (non-2xx/3xx or socket errors)")
