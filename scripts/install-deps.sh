@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 packages=(
   gcc g++ pkg-config meson ninja-build
   libxapian-dev libmicrohttpd-dev libjansson-dev libyaml-dev
-  python3 curl ca-certificates valgrind nodejs chromium
+  python3 curl ca-certificates valgrind nodejs chromium wrk
 )
 
 missing=()

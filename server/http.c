@@ -51,8 +51,12 @@ struct conn_state {
     size_t uri_len;       /* of the raw request target, query string included */
     bool path_nul;        /* the raw path holds "%00", which MHD decodes into a
                              string that C would cut short there */
+    size_t n_args;        /* parameters in the raw query string, when over
+                             MAX_QUERY_ARGS (and then not parsed); else 0 */
     struct sitrep_buf body;
     bool body_too_large;
+    bool close_after;     /* answer with "Connection: close": the framing of
+                             what follows this request cannot be trusted */
     bool started;         /* the access handler has seen this request */
     unsigned status;      /* what was answered, for the log; 0 = nothing */
     char method[16];
@@ -69,6 +73,12 @@ static const char fallback_500[] =
 
 /* ---- state ------------------------------------------------------------ */
 
+/* Most query parameters a request may have.  MHD 0.9.75 keeps a record of
+ * each in the connection's memory pool; a few thousand of them fill it and
+ * MHD then drops the connection without an answer (its own 431 needs pool
+ * memory too).  A real query has a few dozen. */
+#define MAX_QUERY_ARGS 1000
+
 /* Whether the path part of a raw request target encodes a NUL byte. */
 static bool path_has_nul(const char *uri)
 {
@@ -78,16 +88,31 @@ static bool path_has_nul(const char *uri)
     return found;
 }
 
-static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+static void *on_uri(void *cls, const char *uri_, struct MHD_Connection *conn)
 {
     (void)conn;
     struct srv_http *h = cls;
     struct conn_state *st = calloc(1, sizeof *st);
+    char *uri = (char *)uri_; /* MHD's buffer; see the parameters below */
     if (!st)
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &st->t0);
     st->uri_len = uri ? strlen(uri) : 0;
     st->path_nul = uri && path_has_nul(uri);
+    /* MHD 0.9.75 calls this after finding the '?' and before parsing what
+     * follows it, with its own writable copy of the request line: ending
+     * the string just after the '?' leaves it nothing to parse, and the
+     * access handler answers 414 instead of a dropped connection. */
+    char *args = uri ? strchr(uri, '?') : NULL;
+    if (args) {
+        size_t n = 1;
+        for (const char *p = args; *p; p++)
+            n += *p == '&';
+        if (n > MAX_QUERY_ARGS) {
+            st->n_args = n;
+            args[1] = '\0';
+        }
+    }
     sitrep_buf_init(&st->body, h->app->cfg->max_body_bytes);
     srv_request_init(&st->req, "", "");
     srv_request_new_id(st->req.id);
@@ -287,6 +312,8 @@ headers:
                      MHD_YES &&
                  MHD_add_response_header(resp, "Access-Control-Max-Age", "600") == MHD_YES;
     }
+    if (ok && st->close_after)
+        ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES;
     if (!ok)
         fprintf(stderr, "sitrepd: request %s: could not add response headers\n", st->req.id);
     ret = MHD_queue_response(conn, status, resp);
@@ -340,6 +367,29 @@ static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const
     (void)value;
     size_t *total = cls;
     *total += key_size + value_size + 4; /* ": " and CRLF, as sent */
+    return MHD_YES;
+}
+
+/* How the body is framed: Content-Length values and Transfer-Encoding. */
+struct framing {
+    const char *length; /* the first Content-Length */
+    bool lengths_differ;
+    bool transfer_encoding;
+};
+
+static enum MHD_Result check_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    struct framing *f = cls;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        if (!f->length)
+            f->length = value ? value : "";
+        else if (strcmp(f->length, value ? value : "") != 0)
+            f->lengths_differ = true;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->transfer_encoding = true;
+    }
     return MHD_YES;
 }
 
@@ -411,6 +461,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                      st->uri_len, cfg->connection_memory_bytes);
             return respond_error(h, conn, st, 414, "uri_too_long", NULL, msg);
         }
+        if (st->n_args) {
+            char msg[192];
+            snprintf(msg, sizeof msg,
+                     "the query string has %zu parameters, over the limit of %d; send long "
+                     "searches as POST /v1/search with a JSON body",
+                     st->n_args, MAX_QUERY_ARGS);
+            return respond_error(h, conn, st, 414, "uri_too_long", NULL, msg);
+        }
         /* MHD's pool (MHD_MEMORY_HEADROOM times the limit) lets headers past
          * limits.header_bytes through; the limit is ours to keep. */
         size_t header_bytes = st->uri_len;
@@ -422,6 +480,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                      "(limits.header_bytes)",
                      header_bytes, cfg->connection_memory_bytes);
             return respond_error(h, conn, st, 431, "headers_too_large", NULL, msg);
+        }
+        /* Request smuggling shapes (RFC 9112 6.1 and 6.3): a body framed
+         * both by Transfer-Encoding and Content-Length, or by two different
+         * Content-Lengths.  MHD 0.9.75 goes by the chunks or by the first
+         * length and would read the rest as the next request on this
+         * connection (a proxy in front may have framed it the other way):
+         * refuse, and close the connection after the answer. */
+        struct framing fr = {NULL, false, false};
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, check_framing, &fr);
+        if (fr.transfer_encoding && fr.length) {
+            st->close_after = true;
+            return respond_error(h, conn, st, 400, "conflicting_parameters", "Content-Length",
+                                 "Content-Length and Transfer-Encoding: both frame the body; "
+                                 "send one of them");
+        }
+        if (fr.lengths_differ) {
+            st->close_after = true;
+            return respond_error(h, conn, st, 400, "invalid_parameter", "Content-Length",
+                                 "Content-Length: given more than once with different values");
         }
         /* "/ui/app.js%00.html" must not be read as "/ui/app.js". */
         if (st->path_nul)
