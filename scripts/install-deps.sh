@@ -7,6 +7,8 @@ packages=(
   gcc g++ pkg-config meson ninja-build
   libxapian-dev libmicrohttpd-dev libjansson-dev libyaml-dev
   python3 curl ca-certificates valgrind
+  # scripts/fuzz.sh: clang, and libFuzzer (which clang only recommends)
+  clang libclang-rt-14-dev
 )
 
 missing=()
