@@ -18,12 +18,14 @@
 #include "fuzz.h"
 #include "reader.h"
 #include "store.h"
+#include "text.h"
 
 static int on_article(void *ctx, struct sitrep_article *a, const char *file, long line)
 {
     char reason[256];
     sitrep_doc *doc = NULL;
     char *record;
+    json_t *back;
 
     (void)ctx;
     FUZZ_ASSERT(line >= 1);
@@ -32,9 +34,16 @@ static int on_article(void *ctx, struct sitrep_article *a, const char *file, lon
     if (sitrep_article_normalise(a, SITREP_READER_DEFAULT_MAX, reason, sizeof reason) !=
         SITREP_OK)
         goto out;
-    FUZZ_ASSERT(a->id && a->text);
+    /* What normalise promises, and a stored record that reads back. */
+    FUZZ_ASSERT(a->id && a->text && a->text_len > 0);
+    FUZZ_ASSERT(sitrep_utf8_valid(a->text, a->text_len, NULL));
+    FUZZ_ASSERT(!a->title || sitrep_utf8_valid(a->title, strlen(a->title), NULL));
+    FUZZ_ASSERT(!a->published || strlen(a->published) == 10);
     record = sitrep_article_to_record(a);
     FUZZ_ASSERT(record);
+    back = json_loads(record, 0, NULL);
+    FUZZ_ASSERT(json_is_object(back));
+    json_decref(back);
     free(record);
     if (sitrep_article_to_doc(a, &doc) != SITREP_OK)
         goto out;
