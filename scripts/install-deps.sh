@@ -10,7 +10,13 @@ cd "$(dirname "$0")/.."
 packages=(
   gcc g++ pkg-config meson ninja-build
   libxapian-dev libmicrohttpd-dev libjansson-dev libyaml-dev
-  python3 curl ca-certificates valgrind nodejs chromium wrk
+  python3 curl ca-certificates valgrind nodejs
+  # the browser test of the web UI (tests/integration/test_webui.py)
+  chromium
+  # the soak (scripts/soak.sh, test_soak)
+  wrk
+  # scripts/fuzz.sh: clang, and libFuzzer (which clang only recommends)
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test suite: installs what is missing, builds, and runs three
+# Runs every test suite: installs what is missing, builds, and runs four
 # passes, then ends with the line "N passed, N failed" counting all of them.
 # Exits non-zero when anything failed or nothing ran.
 #
@@ -8,6 +8,9 @@
 #             setup 'valgrind'; the integration tests are too slow there)
 #   asan      every suite in ./build-asan, built with ASan+UBSan; the setup
 #             'asan' makes any sanitizer report (leaks included) fatal
+#   fuzz      scripts/fuzz.sh: each libFuzzer target briefly
+#             (SITREP_FUZZ_SECONDS, default 10) in ./build-fuzz, one test
+#             per target; a crash fails it
 #
 # Failed tests are named with their pass ("asan:test_http").  Arguments go
 # to every `meson test` run.  SITREP_TEST_PASSES="plain asan" picks passes;
@@ -16,7 +19,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 builddir=${SITREP_BUILD_DIR:-build}
 asandir=${SITREP_ASAN_BUILD_DIR:-build-asan}
-passes=${SITREP_TEST_PASSES:-plain valgrind asan}
+passes=${SITREP_TEST_PASSES:-plain valgrind asan fuzz}
 scripts/install-deps.sh || exit 1
 if ! SITREP_BUILD_DIR="$builddir" scripts/build.sh; then
   echo "0 passed, 1 failed"
@@ -54,6 +57,17 @@ for pass in $passes; do
       run_pass asan "$asandir" testlog-asan.json --setup asan "$@"
     else
       results+=("asan=!build")
+    fi ;;
+  fuzz)
+    # fuzz.sh writes one testlog-shaped line per target it ran.
+    fuzzdir=${SITREP_FUZZ_BUILD_DIR:-build-fuzz}
+    echo "== fuzz: scripts/fuzz.sh ${SITREP_FUZZ_SECONDS:-10}" >&2
+    rm -f "$fuzzdir/fuzz-results.json"
+    SITREP_FUZZ_BUILD_DIR="$fuzzdir" scripts/fuzz.sh "${SITREP_FUZZ_SECONDS:-10}"
+    if [ -s "$fuzzdir/fuzz-results.json" ]; then
+      results+=("fuzz=$fuzzdir/fuzz-results.json")
+    else
+      results+=("fuzz=!fuzz.sh")
     fi ;;
   *)
     echo "test.sh: unknown pass '$pass'" >&2
