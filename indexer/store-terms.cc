@@ -34,7 +34,8 @@ sitrep_status sitrep_db_term_freq(sitrep_db *h, const char *term, uint64_t *freq
 {
     *freq = 0;
     try {
-        *freq = h->db.get_termfreq(term ? term : "");
+        *freq = sitrep_store::retry_modified(h->db,
+                                             [&] { return h->db.get_termfreq(term ? term : ""); });
         return SITREP_OK;
     } catch (...) {
         return map_exception(h->error);
@@ -106,12 +107,22 @@ sitrep_status sitrep_db_facet_label(sitrep_db *h, const char *term, enum sitrep_
 {
     *label = nullptr;
     try {
-        Xapian::PostingIterator p = h->db.postlist_begin(term ? term : "");
-        if (!term || !*term || p == h->db.postlist_end(term)) {
-            h->error = std::string("no document holds '") + (term ? term : "") + "'";
+        if (!term || !*term) {
+            h->error = "no document holds ''";
             return SITREP_ERR_NOT_FOUND;
         }
-        std::string list = h->db.get_document(*p).get_value(slot);
+        std::string list;
+        bool found = sitrep_store::retry_modified(h->db, [&] {
+            Xapian::PostingIterator p = h->db.postlist_begin(term);
+            if (p == h->db.postlist_end(term))
+                return false;
+            list = h->db.get_document(*p).get_value(slot);
+            return true;
+        });
+        if (!found) {
+            h->error = std::string("no document holds '") + term + "'";
+            return SITREP_ERR_NOT_FOUND;
+        }
         std::string_view v, l;
         size_t pos = 0;
         while (sitrep_store::facet_list_next(list, pos, v, l)) {
