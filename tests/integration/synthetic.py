@@ -12,6 +12,7 @@ even without the source at hand.
     from synthetic import article, corpus, check_record
     arts = corpus(7, 2000)                # [dict, ...] in id order
     check_record(rec)                      # None if intact, else a reason
+    article(7, 12, version=2)              # an update of article 12
 """
 
 import hashlib
@@ -28,6 +29,7 @@ SOURCES = ["wire.example", "desk.example", "field.example"]
 YEARS = [2016, 2021, 2022, 2023, 2024]
 
 ID_RE = re.compile(r"^syn-(\d+)-(\d{5})$")
+VERSION_RE = re.compile(r" \(update (\d+)\)$")
 CHECK_RE = re.compile(r" Filed as (ck[0-9a-f]{12})\.$")
 
 
@@ -35,9 +37,10 @@ def checksum(id_, title, body):
     return "ck" + hashlib.sha1(f"{id_}|{title}|{body}".encode("utf-8")).hexdigest()[:12]
 
 
-def article(seed, n):
-    """Article n of the corpus of seed: always the same dict."""
-    rng = random.Random(f"synthetic-{seed}-{n}")
+def article(seed, n, version=0):
+    """Article n of the corpus of seed: always the same dict.  A version
+    above 0 is an update of it (same id; its own title and text)."""
+    rng = random.Random(f"synthetic-{seed}-{n}" + (f"-v{version}" if version else ""))
     place, other = rng.choice(PLACES), rng.choice(PLACES)
     y, m, d = rng.choice(YEARS), rng.randint(1, 12), rng.randint(1, 28)
     date = f"{y}-{m:02d}-{d:02d}"
@@ -47,7 +50,7 @@ def article(seed, n):
         sentences.append(" ".join(words).capitalize() + ".")
     body = " ".join(sentences)
     id_ = f"syn-{seed}-{n:05d}"
-    title = f"Report {n} from {place}"
+    title = f"Report {n} from {place}" + (f" (update {version})" if version else "")
     return {
         "id": id_,
         "title": title,
@@ -63,10 +66,12 @@ def corpus(seed, count):
     return [article(seed, n) for n in range(count)]
 
 
-def source_of(id_):
-    """The source article of a synthetic id, or None for another id."""
+def source_of(id_, title=None):
+    """The source article of a synthetic id (the version its title names),
+    or None for another id."""
     m = ID_RE.match(id_ or "")
-    return article(int(m.group(1)), int(m.group(2))) if m else None
+    v = VERSION_RE.search(title or "")
+    return article(int(m.group(1)), int(m.group(2)), int(v.group(1)) if v else 0) if m else None
 
 
 FIELDS = ("id", "title", "url", "source", "lang", "published", "text")
@@ -78,7 +83,7 @@ def check_record(rec, fields=FIELDS):
     also carry its own valid checksum."""
     if not isinstance(rec, dict):
         return f"not an object: {rec!r:.200}"
-    src = source_of(rec.get("id"))
+    src = source_of(rec.get("id"), rec.get("title"))
     if src is None:
         return f"not a synthetic id: {rec.get('id')!r}"
     for f in fields:
@@ -95,7 +100,7 @@ def check_record(rec, fields=FIELDS):
 def check_snippet(hit):
     """For a hit of a search without q: its snippet is the start of the
     text (cut at a word, "..." appended).  None or a reason."""
-    src = source_of(hit.get("id"))
+    src = source_of(hit.get("id"), hit.get("title"))
     snip = hit.get("snippet")
     if src is None or snip is None:
         return None
