@@ -22,9 +22,23 @@ sitrep_status sitrep_db_open(const char *spec, sitrep_db **out, char **errmsg) n
         h->spec = spec;
         /* The normal constructor opens a directory or a stub file alike, so
          * shards and remote backends need no code here. */
-        h->db = Xapian::Database(h->spec);
-        st = sitrep_store::retry_modified(
-            h->db, [&] { return sitrep_store::check_schema(h->db, msg); });
+        /* Opening reads the tables' roots, which a commit can discard (or
+         * half rewrite: DatabaseCorruptError) under it, like any read
+         * (retry_modified).  There is no handle to reopen yet, so open
+         * again; an index that is really corrupt fails every time. */
+        for (int attempt = 1;; attempt++) {
+            try {
+                h->db = Xapian::Database(h->spec);
+                st = sitrep_store::check_schema(h->db, msg);
+                break;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (attempt >= sitrep_store::modified_attempts)
+                    throw;
+            } catch (const Xapian::DatabaseCorruptError &) {
+                if (attempt >= sitrep_store::modified_attempts)
+                    throw;
+            }
+        }
     } catch (...) {
         st = map_exception(msg);
     }

@@ -10,6 +10,7 @@ using sitrep_store::map_exception;
 
 struct sitrep_terms {
     sitrep_db *db = nullptr;
+    std::string prefix;
     Xapian::TermIterator it, end;
     std::string current; /* the term under it, kept for _get's borrow */
     uint64_t freq = 0;
@@ -21,11 +22,26 @@ struct sitrep_terms {
  * Xapian throws. */
 static void load(sitrep_terms *t)
 {
-    t->valid = t->it != t->end;
-    if (!t->valid)
+    if (t->it == t->end) {
+        t->valid = false;
         return;
-    t->current = *t->it;
+    }
+    std::string term = *t->it;
     t->freq = t->it.get_termfreq();
+    t->current = std::move(term);
+    t->valid = true;
+}
+
+/* After a reopen (a commit discarded the revision being walked): the walk
+ * goes on in the newest revision, after the last term handed out. */
+static void seek_past_current(sitrep_terms *t)
+{
+    Xapian::Database &db = t->db->db;
+    t->it = db.allterms_begin(t->prefix);
+    t->end = db.allterms_end(t->prefix);
+    t->it.skip_to(t->current);
+    if (t->it != t->end && *t->it == t->current)
+        ++t->it;
 }
 
 extern "C" {
@@ -49,10 +65,12 @@ sitrep_status sitrep_db_terms(sitrep_db *h, const char *prefix, sitrep_terms **o
     try {
         t = new sitrep_terms;
         t->db = h;
-        std::string p = prefix ? prefix : "";
-        t->it = h->db.allterms_begin(p);
-        t->end = h->db.allterms_end(p);
-        load(t);
+        t->prefix = prefix ? prefix : "";
+        sitrep_store::retry_modified(h->db, [&] {
+            t->it = h->db.allterms_begin(t->prefix);
+            t->end = h->db.allterms_end(t->prefix);
+            load(t);
+        });
         *out = t;
         return SITREP_OK;
     } catch (...) {
@@ -83,8 +101,15 @@ void sitrep_terms_next(sitrep_terms *t) noexcept
     if (!t->valid)
         return;
     try {
-        ++t->it;
-        load(t);
+        bool again = false;
+        sitrep_store::retry_modified(t->db->db, [&] {
+            if (again)
+                seek_past_current(t);
+            else
+                ++t->it;
+            again = true;
+            load(t);
+        });
     } catch (...) {
         /* A failed step ends the walk; _status says why. */
         t->valid = false;

@@ -104,7 +104,10 @@ sitrep_status sitrep_db_term_freq(sitrep_db *db, const char *term, uint64_t *fre
  * The iterator borrows db (which must outlive it and see no other call
  * meanwhile, so no reopen moves it) and is new on success; the caller
  * destroys it.  _status tells exhaustion (SITREP_OK) from failure after
- * _valid turns false.  Costs one B-tree walk over the matching terms. */
+ * _valid turns false.  Costs one B-tree walk over the matching terms.  When
+ * a commit discards the revision being walked, the iterator reopens db and
+ * goes on after the last term in the newest revision (so counts may come
+ * from two revisions; no term is handed out twice). */
 typedef struct sitrep_terms sitrep_terms;
 sitrep_status sitrep_db_terms(sitrep_db *db, const char *prefix, sitrep_terms **out) SITREP_NOEXCEPT;
 bool sitrep_terms_valid(const sitrep_terms *t) SITREP_NOEXCEPT;
