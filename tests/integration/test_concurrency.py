@@ -4,8 +4,8 @@ One sitrepd serves an index while, for a bounded time, two writers keep
 changing it: sitrep-index in a loop (small batches, so a commit every few
 articles, and deletes) and the server's own write endpoints (POST
 /v1/ingest, DELETE /v1/articles/{id}).  Meanwhile four reader threads send
-searches (text, filters, facets, cursors, an export), article lookups and
-timelines without pause.  Writers upsert new versions of the same ids
+searches (text, filters, facets, cursors, an export), article lookups,
+timelines and autocompletion without pause.  Writers upsert new versions of the same ids
 (synthetic.py: each version has its own title and text, with a checksum),
 so a torn record, the title of one version with the text of another, is
 caught.
@@ -198,7 +198,7 @@ class ConcurrencyTest(unittest.TestCase):
         """Reads until the writers are done."""
         rng = random.Random(SEED * 100 + k)
         kinds = [self.read_text_facets, self.read_filtered_pages, self.read_article,
-                 self.read_timeline, self.read_export]
+                 self.read_timeline, self.read_export, self.read_entities]
         while any(w.is_alive() for w in writers):
             kind = rng.choice(kinds)
             try:
@@ -278,6 +278,14 @@ class ConcurrencyTest(unittest.TestCase):
         s = sum(b["articles"] for b in r.body["buckets"]) + r.body["undated"]
         if r.body["total"]["relation"] == "eq" and s != r.body["total"]["value"]:
             stats.fail(f"timeline {params}: buckets sum to {s}: {r}")
+
+    def read_entities(self, stats, rng):
+        """Autocomplete walks the index's place or person terms."""
+        params = {"type": rng.choice(["place", "person"]),
+                  "prefix": rng.choice(synthetic.PLACES)[:3].lower(), "limit": "10"}
+        r = self.get(stats, "/v1/entities", params)
+        if r.status != 200:
+            return stats.fail(f"entities {params}: {r}")
 
     def read_export(self, stats, rng):
         params = {"format": "ndjson", "limit": "200", "dedup": "false",
