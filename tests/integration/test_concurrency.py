@@ -40,7 +40,7 @@ ARTICLES = 600
 VERSIONS = 4
 READERS = 4
 CLI_BATCH = os.environ.get("SITREP_CONCURRENCY_BATCH", "1")
-CLI_ARTICLES = int(os.environ.get("SITREP_CONCURRENCY_RUN", "200"))
+CLI_ARTICLES = int(os.environ.get("SITREP_CONCURRENCY_RUN", "100"))
 INGEST_KEY = "concurrency-ingest-key-9a8b7c6d"
 KEYS = ("api_keys:\n"
         "  - name: writer\n"

@@ -41,7 +41,7 @@ import synthetic  # noqa: E402
 
 SANITIZED = bool(os.environ.get("ASAN_OPTIONS"))
 ROUNDS = int(os.environ.get("SITREP_CRASH_ROUNDS", "6" if SANITIZED else "12"))
-ARTICLES = int(os.environ.get("SITREP_CRASH_ARTICLES", "500" if SANITIZED else "1500"))
+ARTICLES = int(os.environ.get("SITREP_CRASH_ARTICLES", "400" if SANITIZED else "1000"))
 SEED = int(os.environ.get("SITREP_CRASH_SEED", "5"))
 BATCH = 20
 INGEST_KEY = "crash-ingest-key-1b2c3d4e5f60"
