@@ -56,6 +56,11 @@ static void commit(struct run *r)
         r->fatal = st;
         return;
     }
+    /* Only now are the articles of this batch durable: say so after their
+     * "indexed" lines, so a reader of the output knows exactly what a crash
+     * can no longer take away. */
+    if (r->opt->commits)
+        printf("committed %u\n", r->pending);
     r->counts->indexed += r->pending;
     r->pending = 0;
 }

@@ -15,6 +15,9 @@ struct ingest_options {
     unsigned batch_size;     /* documents per commit */
     size_t max_record_bytes; /* larger records are rejected */
     bool verbose;            /* print "indexed ID FILE:LINE" per article on stdout */
+    bool commits;            /* print "committed N" on stdout after each commit: the
+                              * N articles written since the last such line (the
+                              * last N "indexed" lines with verbose) are durable */
     bool quiet;              /* no summary line */
     bool progress;           /* progress line on stderr */
 };

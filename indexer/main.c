@@ -1,6 +1,6 @@
 /* main.c - sitrep-index: the indexer command line.
  *
- *   sitrep-index [--config FILE] [--index DIR] [--batch N] [-v] [-q] PATH...
+ *   sitrep-index [--config FILE] [--index DIR] [--batch N] [-v] [--commits] [-q] PATH...
  *   sitrep-index extract [--config FILE] [--published YYYY-MM-DD] [FILE|-]
  *   sitrep-index stats|get ID...|delete ID... [--config FILE] [--index DIR]
  *
@@ -55,6 +55,8 @@ static void usage(FILE *f)
           "  --index DIR     index directory (overrides index.path)\n"
           "  --batch N       articles per commit (overrides indexer.batch_size)\n"
           "  -v, --verbose   print 'indexed ID FILE:LINE' for every article\n"
+          "  --commits       print 'committed N' after each commit: the N articles\n"
+          "                  written since the last such line are durable\n"
           "  -q, --quiet     no summary line\n"
           "  --help          show this help\n"
           "  --version       show the version\n"
@@ -344,6 +346,8 @@ static int cmd_index(int argc, char **argv)
             break;
         else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
             opt.verbose = true;
+        else if (strcmp(argv[i], "--commits") == 0)
+            opt.commits = true;
         else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
             opt.quiet = true;
         else if (strcmp(argv[i], "--") == 0) {
@@ -381,7 +385,7 @@ static int cmd_index(int argc, char **argv)
     }
     opt.progress = isatty(STDERR_FILENO) && !opt.quiet;
     /* Whoever reads -v through a pipe wants each line as it happens. */
-    if (opt.verbose)
+    if (opt.verbose || opt.commits)
         setvbuf(stdout, NULL, _IOLBF, 0);
     rc = EXIT_FATAL;
     if (!(gz = load_gazetteer(&cfg)))

@@ -22,8 +22,23 @@ sitrep_status sitrep_db_open(const char *spec, sitrep_db **out, char **errmsg) n
         h->spec = spec;
         /* The normal constructor opens a directory or a stub file alike, so
          * shards and remote backends need no code here. */
-        h->db = Xapian::Database(h->spec);
-        st = sitrep_store::check_schema(h->db, msg);
+        /* Opening reads the tables' roots, which a commit can discard (or
+         * half rewrite: DatabaseCorruptError) under it, like any read
+         * (retry_modified).  There is no handle to reopen yet, so open
+         * again; an index that is really corrupt fails every time. */
+        for (int attempt = 1;; attempt++) {
+            try {
+                h->db = Xapian::Database(h->spec);
+                st = sitrep_store::check_schema(h->db, msg);
+                break;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (attempt >= sitrep_store::modified_attempts)
+                    throw;
+            } catch (const Xapian::DatabaseCorruptError &) {
+                if (attempt >= sitrep_store::modified_attempts)
+                    throw;
+            }
+        }
     } catch (...) {
         st = map_exception(msg);
     }
@@ -50,17 +65,19 @@ sitrep_status sitrep_db_get_stats(sitrep_db *h, struct sitrep_db_stats *out) noe
 {
     std::memset(out, 0, sizeof *out);
     try {
-        out->documents = h->db.get_doccount();
-        try {
-            out->revision = h->db.get_revision();
-            out->shards = 1;
-        } catch (const Xapian::InvalidOperationError &) {
-            /* Several shards have no single revision. */
-            out->revision = 0;
-            out->shards = 0;
-        }
-        std::string lu = h->db.get_metadata(SITREP_META_LAST_UPDATE);
-        std::snprintf(out->last_update, sizeof out->last_update, "%s", lu.c_str());
+        sitrep_store::retry_modified(h->db, [&] {
+            out->documents = h->db.get_doccount();
+            try {
+                out->revision = h->db.get_revision();
+                out->shards = 1;
+            } catch (const Xapian::InvalidOperationError &) {
+                /* Several shards have no single revision. */
+                out->revision = 0;
+                out->shards = 0;
+            }
+            std::string lu = h->db.get_metadata(SITREP_META_LAST_UPDATE);
+            std::snprintf(out->last_update, sizeof out->last_update, "%s", lu.c_str());
+        });
         return SITREP_OK;
     } catch (...) {
         return map_exception(h->error);
@@ -79,35 +96,27 @@ sitrep_status sitrep_db_get_record(sitrep_db *h, const char *id, char **data, si
         h->error = "empty id";
         return SITREP_ERR_INVALID;
     }
-    for (int attempt = 0; attempt < 2; attempt++) {
-        try {
+    try {
+        std::string d;
+        bool found = sitrep_store::retry_modified(h->db, [&] {
             Xapian::PostingIterator p = h->db.postlist_begin(term);
-            if (p == h->db.postlist_end(term)) {
-                h->error = std::string("no article with id '") + id + "'";
-                st = SITREP_ERR_NOT_FOUND;
-                break;
-            }
-            std::string d = h->db.get_document(*p).get_data();
-            *data = sitrep_store::dup_cstr(d);
-            if (!*data) {
-                st = SITREP_ERR_NOMEM;
-                break;
-            }
+            if (p == h->db.postlist_end(term))
+                return false;
+            d = h->db.get_document(*p).get_data();
+            return true;
+        });
+        if (!found) {
+            h->error = std::string("no article with id '") + id + "'";
+            st = SITREP_ERR_NOT_FOUND;
+        } else if (!(*data = sitrep_store::dup_cstr(d))) {
+            st = SITREP_ERR_NOMEM;
+        } else {
             if (len)
                 *len = d.size();
             st = SITREP_OK;
-            break;
-        } catch (...) {
-            st = map_exception(h->error);
-            if (st != SITREP_ERR_DB_MODIFIED || attempt == 1)
-                break;
-            try {
-                h->db.reopen();
-            } catch (...) {
-                st = map_exception(h->error);
-                break;
-            }
         }
+    } catch (...) {
+        st = map_exception(h->error);
     }
     std::free(term);
     return st;

@@ -90,6 +90,41 @@ char *dup_cstr(const std::string &s) noexcept;
  * allocated into *errmsg when errmsg is not NULL. */
 void open_error(char **errmsg, const char *path, sitrep_status st, const std::string &msg) noexcept;
 
+/* How many times a read runs in all when commits keep overwriting the
+ * revision it reads.  A reader survives one commit after its reopen; two
+ * (a writer committing every few articles, a slow facet count) discard its
+ * revision, and Xapian throws DatabaseModifiedError.  One retry is not
+ * enough when commits come every few milliseconds; each attempt starts on
+ * the newest revision, so a handful is. */
+constexpr int modified_attempts = 8;
+
+/* Runs fn() and returns what it returns; when a commit discarded the
+ * revision being read, reopens db and runs fn() again, up to
+ * modified_attempts in all, then lets the exception through.  fn must be
+ * safe to run again (start afresh).
+ *
+ * A block reused by the writer while a reader reads it does not always
+ * come back as DatabaseModifiedError: the reader may see the block half
+ * rewritten and Xapian reports DatabaseCorruptError ("Expected block N to
+ * be level 1, not 0").  That is retried too, but only when reopen() finds a
+ * newer revision, i.e. a commit did land meanwhile; an index that is really
+ * corrupt fails as before. */
+template <typename Fn> auto retry_modified(Xapian::Database &db, Fn fn) -> decltype(fn())
+{
+    for (int attempt = 1;; attempt++) {
+        try {
+            return fn();
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (attempt >= modified_attempts)
+                throw;
+            db.reopen();
+        } catch (const Xapian::DatabaseCorruptError &) {
+            if (attempt >= modified_attempts || !db.reopen())
+                throw;
+        }
+    }
+}
+
 /* Checks the schema version recorded in db; SITREP_ERR_SCHEMA with a message
  * when it differs. */
 sitrep_status check_schema(const Xapian::Database &db, std::string &msg);

@@ -641,32 +641,23 @@ sitrep_status sitrep_query_run(sitrep_query *q, unsigned offset, unsigned limit,
         q->error = "an offset after a hit";
         return SITREP_ERR_INVALID;
     }
-    for (int attempt = 0; attempt < 2; attempt++) {
-        try {
-            r = new sitrep_results;
-            st = run_once(q, offset, limit, check_at_least, r);
-            if (st != SITREP_OK) {
-                delete r;
-                return st;
-            }
-            *out = r;
-            return SITREP_OK;
-        } catch (...) {
+    try {
+        /* A commit that discards the snapshot: move to the latest revision
+         * and run afresh (retry_modified). */
+        st = sitrep_store::retry_modified(q->db->db, [&] {
             delete r;
             r = nullptr;
-            st = map_exception(q->error);
-            if (st != SITREP_ERR_DB_MODIFIED || attempt == 1)
-                break;
-            /* The snapshot was overwritten by a commit: move to the latest
-             * revision and run once more. */
-            try {
-                q->db->db.reopen();
-            } catch (...) {
-                st = map_exception(q->error);
-                break;
-            }
-        }
+            r = new sitrep_results;
+            return run_once(q, offset, limit, check_at_least, r);
+        });
+    } catch (...) {
+        st = map_exception(q->error);
     }
+    if (st != SITREP_OK) {
+        delete r;
+        return st;
+    }
+    *out = r;
     return st;
 }
 

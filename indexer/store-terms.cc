@@ -10,6 +10,7 @@ using sitrep_store::map_exception;
 
 struct sitrep_terms {
     sitrep_db *db = nullptr;
+    std::string prefix;
     Xapian::TermIterator it, end;
     std::string current; /* the term under it, kept for _get's borrow */
     uint64_t freq = 0;
@@ -21,11 +22,26 @@ struct sitrep_terms {
  * Xapian throws. */
 static void load(sitrep_terms *t)
 {
-    t->valid = t->it != t->end;
-    if (!t->valid)
+    if (t->it == t->end) {
+        t->valid = false;
         return;
-    t->current = *t->it;
+    }
+    std::string term = *t->it;
     t->freq = t->it.get_termfreq();
+    t->current = std::move(term);
+    t->valid = true;
+}
+
+/* After a reopen (a commit discarded the revision being walked): the walk
+ * goes on in the newest revision, after the last term handed out. */
+static void seek_past_current(sitrep_terms *t)
+{
+    Xapian::Database &db = t->db->db;
+    t->it = db.allterms_begin(t->prefix);
+    t->end = db.allterms_end(t->prefix);
+    t->it.skip_to(t->current);
+    if (t->it != t->end && *t->it == t->current)
+        ++t->it;
 }
 
 extern "C" {
@@ -34,7 +50,8 @@ sitrep_status sitrep_db_term_freq(sitrep_db *h, const char *term, uint64_t *freq
 {
     *freq = 0;
     try {
-        *freq = h->db.get_termfreq(term ? term : "");
+        *freq = sitrep_store::retry_modified(h->db,
+                                             [&] { return h->db.get_termfreq(term ? term : ""); });
         return SITREP_OK;
     } catch (...) {
         return map_exception(h->error);
@@ -48,10 +65,12 @@ sitrep_status sitrep_db_terms(sitrep_db *h, const char *prefix, sitrep_terms **o
     try {
         t = new sitrep_terms;
         t->db = h;
-        std::string p = prefix ? prefix : "";
-        t->it = h->db.allterms_begin(p);
-        t->end = h->db.allterms_end(p);
-        load(t);
+        t->prefix = prefix ? prefix : "";
+        sitrep_store::retry_modified(h->db, [&] {
+            t->it = h->db.allterms_begin(t->prefix);
+            t->end = h->db.allterms_end(t->prefix);
+            load(t);
+        });
         *out = t;
         return SITREP_OK;
     } catch (...) {
@@ -82,8 +101,15 @@ void sitrep_terms_next(sitrep_terms *t) noexcept
     if (!t->valid)
         return;
     try {
-        ++t->it;
-        load(t);
+        bool again = false;
+        sitrep_store::retry_modified(t->db->db, [&] {
+            if (again)
+                seek_past_current(t);
+            else
+                ++t->it;
+            again = true;
+            load(t);
+        });
     } catch (...) {
         /* A failed step ends the walk; _status says why. */
         t->valid = false;
@@ -106,12 +132,22 @@ sitrep_status sitrep_db_facet_label(sitrep_db *h, const char *term, enum sitrep_
 {
     *label = nullptr;
     try {
-        Xapian::PostingIterator p = h->db.postlist_begin(term ? term : "");
-        if (!term || !*term || p == h->db.postlist_end(term)) {
-            h->error = std::string("no document holds '") + (term ? term : "") + "'";
+        if (!term || !*term) {
+            h->error = "no document holds ''";
             return SITREP_ERR_NOT_FOUND;
         }
-        std::string list = h->db.get_document(*p).get_value(slot);
+        std::string list;
+        bool found = sitrep_store::retry_modified(h->db, [&] {
+            Xapian::PostingIterator p = h->db.postlist_begin(term);
+            if (p == h->db.postlist_end(term))
+                return false;
+            list = h->db.get_document(*p).get_value(slot);
+            return true;
+        });
+        if (!found) {
+            h->error = std::string("no document holds '") + term + "'";
+            return SITREP_ERR_NOT_FOUND;
+        }
         std::string_view v, l;
         size_t pos = 0;
         while (sitrep_store::facet_list_next(list, pos, v, l)) {

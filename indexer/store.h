@@ -11,6 +11,10 @@
  * Threads: no two threads may use one handle at the same time (SQLite's
  * contract).  Several threads each open their own sitrep_db; a copy would
  * share state.  One process at a time may hold a sitrep_writer on an index.
+ * Every read (open, stats, records, terms, queries) reopens its handle and
+ * runs again, up to 8 times in all, when the writer's commits discard the
+ * revision it reads, so SITREP_ERR_DB_MODIFIED reaches a caller only under
+ * a writer that commits faster than any read can finish.
  *
  * Example (error handling shortened):
  *
@@ -104,7 +108,10 @@ sitrep_status sitrep_db_term_freq(sitrep_db *db, const char *term, uint64_t *fre
  * The iterator borrows db (which must outlive it and see no other call
  * meanwhile, so no reopen moves it) and is new on success; the caller
  * destroys it.  _status tells exhaustion (SITREP_OK) from failure after
- * _valid turns false.  Costs one B-tree walk over the matching terms. */
+ * _valid turns false.  Costs one B-tree walk over the matching terms.  When
+ * a commit discards the revision being walked, the iterator reopens db and
+ * goes on after the last term in the newest revision (so counts may come
+ * from two revisions; no term is handed out twice). */
 typedef struct sitrep_terms sitrep_terms;
 sitrep_status sitrep_db_terms(sitrep_db *db, const char *prefix, sitrep_terms **out) SITREP_NOEXCEPT;
 bool sitrep_terms_valid(const sitrep_terms *t) SITREP_NOEXCEPT;
@@ -285,7 +292,8 @@ sitrep_status sitrep_query_set_after(sitrep_query *q, uint64_t position, unsigne
 
 /* Runs the query and returns hits [offset, offset + limit).  check_at_least
  * asks Xapian to examine at least that many matches, making totals exact up
- * to it.  Reopens and retries once on a modified index.  On success *out is a
+ * to it.  Reopens and runs again when commits discard the revision being
+ * read (up to 8 times in all, like every read here).  On success *out is a
  * new result set the caller destroys; it stays valid after the query is
  * destroyed. */
 sitrep_status sitrep_query_run(sitrep_query *q, unsigned offset, unsigned limit,

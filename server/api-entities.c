@@ -102,9 +102,6 @@ static char *place_term(const struct sitrep_place *p)
 static sitrep_status term_count(sitrep_db *db, char *term, uint64_t *count)
 {
     sitrep_status st = term ? sitrep_db_term_freq(db, term, count) : SITREP_ERR_NOMEM;
-    /* A commit overwrote the snapshot: move to the latest and retry once. */
-    if (st == SITREP_ERR_DB_MODIFIED && sitrep_db_reopen(db) == SITREP_OK)
-        st = sitrep_db_term_freq(db, term, count);
     free(term);
     return st;
 }
@@ -343,9 +340,6 @@ static sitrep_status person_name(sitrep_db *db, const char *id, char **name)
     char *term = sitrep_schema_term(SITREP_FIELD_PERSON, id);
     sitrep_status st =
         term ? sitrep_db_facet_label(db, term, SITREP_SLOT_PERSONS, id, name) : SITREP_ERR_NOMEM;
-    /* A commit overwrote the snapshot: move to the latest and retry once. */
-    if (st == SITREP_ERR_DB_MODIFIED && sitrep_db_reopen(db) == SITREP_OK)
-        st = sitrep_db_facet_label(db, term, SITREP_SLOT_PERSONS, id, name);
     free(term);
     if (st == SITREP_OK && !**name) {
         free(*name);
