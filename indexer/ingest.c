@@ -1,9 +1,19 @@
 /* ingest.c - one indexing run: walk the inputs, read records, prepare them,
- * write them in committed batches. */
+ * write them in committed batches.
+ *
+ * Preparing (normalising and extracting entities) costs about as much CPU
+ * as Xapian's writing, and the two do not depend on each other, so they run
+ * side by side: the reader fills a pipeline batch of records in the main
+ * thread; a pool of worker threads prepares it (and turns each record into
+ * a document) while the main thread writes the batch before it.  Batches
+ * are written in input order, so ids, messages, "indexed" lines and
+ * near-duplicate grouping come out as they would one by one. */
 #include "ingest.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +24,42 @@
 #include "article.h"
 #include "reader.h"
 
+/* Records per pipeline batch: enough to keep the workers busy while the
+ * batch before is written, few enough that little is held in memory. */
+#define PIPE_BATCH 64
+/* Worker threads at most, whatever the number of cores. */
+#define MAX_WORKERS 8
+
+/* One record on its way to the index. */
+struct slot {
+    struct sitrep_article a;
+    char *file; /* owned copy: a batch may span files */
+    long line;
+    sitrep_status st; /* of preparing: SITREP_ERR_INVALID with reason */
+    char reason[256];
+    sitrep_doc *doc;
+};
+
+struct batch {
+    struct slot slots[PIPE_BATCH];
+    size_t n;
+};
+
+struct run;
+
+/* The workers and the one batch they are preparing. */
+struct pool {
+    pthread_t threads[MAX_WORKERS];
+    size_t n_threads;
+    pthread_mutex_t lock;
+    pthread_cond_t work, done;
+    struct batch *job; /* being prepared, or NULL */
+    size_t next;       /* next slot of job to take */
+    size_t finished;   /* slots of job prepared */
+    bool quit;
+    const struct run *run;
+};
+
 struct run {
     sitrep_writer *w;
     const sitrep_gazetteer *gz;
@@ -23,6 +69,11 @@ struct run {
     unsigned pending;        /* written since the last commit */
     sitrep_status fatal;     /* set when the index fails: stop everything */
     double started, last_progress;
+    struct pool *pool;
+    bool streaming;          /* reading standard input: see on_article() */
+    struct batch *filling;   /* being read into */
+    struct batch *prepared;  /* handed to the pool, to be written next; or NULL */
+    struct batch buffers[2];
 };
 
 static double now_seconds(void)
@@ -75,37 +126,191 @@ static void on_error(void *ctx, const char *file, long line, const char *reason)
         fprintf(stderr, "%s: %s\n", file, reason);
 }
 
+/* ---- preparing, in the workers ------------------------------------------ */
+
+static void prepare_slot(const struct run *r, struct slot *sl)
+{
+    sl->st = r->opt->no_extract
+                 ? sitrep_article_normalise(&sl->a, r->opt->max_record_bytes, sl->reason,
+                                            sizeof sl->reason)
+                 : sitrep_article_prepare(&sl->a, r->gz, r->opt->max_record_bytes, sl->reason,
+                                          sizeof sl->reason);
+    if (sl->st == SITREP_OK)
+        sl->st = sitrep_article_to_doc(&sl->a, &sl->doc);
+}
+
+static void *worker(void *arg)
+{
+    struct pool *p = arg;
+
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        while (!p->quit && !(p->job && p->next < p->job->n))
+            pthread_cond_wait(&p->work, &p->lock);
+        if (p->quit)
+            break;
+        struct batch *b = p->job;
+        struct slot *sl = &b->slots[p->next++];
+        pthread_mutex_unlock(&p->lock);
+        prepare_slot(p->run, sl);
+        pthread_mutex_lock(&p->lock);
+        if (++p->finished == b->n)
+            pthread_cond_signal(&p->done);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+/* Starts the workers: one per core, at least one.  False when no thread
+ * could be started (the run then prepares in the main thread). */
+static bool pool_start(struct pool *p, const struct run *r)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want = cores < 1 ? 1 : cores > MAX_WORKERS ? MAX_WORKERS : (size_t)cores;
+
+    memset(p, 0, sizeof *p);
+    p->run = r;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->done, NULL);
+    while (p->n_threads < want &&
+           pthread_create(&p->threads[p->n_threads], NULL, worker, p) == 0)
+        p->n_threads++;
+    return p->n_threads > 0;
+}
+
+static void pool_stop(struct pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    p->quit = true;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->lock);
+    for (size_t i = 0; i < p->n_threads; i++)
+        pthread_join(p->threads[i], NULL);
+    pthread_cond_destroy(&p->done);
+    pthread_cond_destroy(&p->work);
+    pthread_mutex_destroy(&p->lock);
+}
+
+/* Hands b to the workers (the pool must be idle). */
+static void pool_submit(struct pool *p, struct batch *b)
+{
+    pthread_mutex_lock(&p->lock);
+    p->job = b;
+    p->next = 0;
+    p->finished = 0;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Waits until the batch handed over last is prepared. */
+static void pool_wait(struct pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    while (p->job && p->finished < p->job->n)
+        pthread_cond_wait(&p->done, &p->lock);
+    p->job = NULL;
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- writing, in the main thread ------------------------------------------ */
+
+/* Writes the prepared records of b in order, reports the bad ones, and
+ * empties b. */
+static void write_batch(struct run *r, struct batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        struct slot *sl = &b->slots[i];
+        sitrep_status st = sl->st;
+        if (r->fatal != SITREP_OK)
+            ; /* the index failed: drop the rest */
+        else if (st == SITREP_ERR_INVALID)
+            on_error(r, sl->file, sl->line, sl->reason);
+        else if (st == SITREP_OK && (st = sitrep_writer_put(r->w, sl->doc)) == SITREP_OK) {
+            if (r->opt->verbose)
+                printf("indexed %s %s:%ld\n", sl->a.id, sl->file, sl->line);
+            if (++r->pending >= r->opt->batch_size)
+                commit(r);
+            progress(r, false);
+        } else {
+            fprintf(stderr, "%s:%ld: cannot index: %s\n", sl->file, sl->line,
+                    st == SITREP_ERR_NOMEM ? "out of memory" : sitrep_writer_last_error(r->w));
+            r->fatal = st;
+        }
+        sitrep_doc_destroy(sl->doc);
+        sl->doc = NULL;
+        sitrep_article_clear(&sl->a);
+        free(sl->file);
+        sl->file = NULL;
+    }
+    b->n = 0;
+}
+
+/* Moves the filled batch into the pipeline: the workers start on it while
+ * the batch handed over before is written. */
+static void advance(struct run *r)
+{
+    struct batch *full = r->filling, *previous = r->prepared;
+
+    if (!r->pool) {
+        for (size_t i = 0; i < full->n; i++)
+            prepare_slot(r, &full->slots[i]);
+        write_batch(r, full);
+        return;
+    }
+    if (previous)
+        pool_wait(r->pool);
+    r->prepared = NULL;
+    if (full->n) {
+        pool_submit(r->pool, full);
+        r->prepared = full;
+    }
+    if (previous)
+        write_batch(r, previous);
+    r->filling = full == &r->buffers[0] ? &r->buffers[1] : &r->buffers[0];
+}
+
+/* Writes everything still in the pipeline. */
+static void drain(struct run *r)
+{
+    advance(r); /* the partly filled batch goes in, the one before is written */
+    advance(r); /* and then that one */
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+/* Whether standard input has more to read right now.  A pipe that a
+ * program writes records into as they come must not see a record held back
+ * until a batch fills: when nothing more is waiting, the pipeline is
+ * drained. */
+static bool input_ready(void)
+{
+    struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
+    return poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
+}
+
 static int on_article(void *ctx, struct sitrep_article *a, const char *file, long line)
 {
     struct run *r = ctx;
-    char reason[256];
-    sitrep_doc *doc = NULL;
-    sitrep_status st;
+    struct slot *sl;
 
     if (*r->stop || r->fatal != SITREP_OK)
         return 1;
-    st = sitrep_article_prepare(a, r->gz, r->opt->max_record_bytes, reason, sizeof reason);
-    if (st == SITREP_ERR_INVALID) {
-        on_error(ctx, file, line, reason);
-        goto out;
+    sl = &r->filling->slots[r->filling->n];
+    if (!(sl->file = strdup(file))) {
+        fprintf(stderr, "%s:%ld: cannot index: out of memory\n", file, line);
+        r->fatal = SITREP_ERR_NOMEM;
+        return 1;
     }
-    if (st == SITREP_OK)
-        st = sitrep_article_to_doc(a, &doc);
-    if (st == SITREP_OK)
-        st = sitrep_writer_put(r->w, doc);
-    if (st != SITREP_OK) {
-        fprintf(stderr, "%s:%ld: cannot index: %s\n", file, line,
-                st == SITREP_ERR_NOMEM ? "out of memory" : sitrep_writer_last_error(r->w));
-        r->fatal = st;
-        goto out;
-    }
-    if (r->opt->verbose)
-        printf("indexed %s %s:%ld\n", a->id, file, line);
-    if (++r->pending >= r->opt->batch_size)
-        commit(r);
-    progress(r, false);
-out:
-    sitrep_doc_destroy(doc);
+    /* Take the record over: the reader clears what it still owns. */
+    sl->a = *a;
+    sitrep_article_init(a);
+    sl->line = line;
+    sl->doc = NULL;
+    if (++r->filling->n == PIPE_BATCH)
+        advance(r);
+    else if (r->streaming && !input_ready())
+        drain(r); /* the sender may be waiting for this record: index it now */
     return (*r->stop || r->fatal != SITREP_OK) ? 1 : 0;
 }
 
@@ -152,8 +357,10 @@ static void ingest_path(struct run *r, const char *path, bool explicit_path)
 
     if (strcmp(path, "-") == 0) {
         r->counts->files++;
+        r->streaming = true;
         sitrep_read_stream(stdin, "(stdin)", SITREP_FORMAT_JSONL, r->opt->max_record_bytes,
                            &callbacks, r);
+        r->streaming = false;
         return;
     }
     if (stat(path, &sb) != 0) {
@@ -184,14 +391,34 @@ sitrep_status ingest_run(sitrep_writer *w, const sitrep_gazetteer *gz,
                          const struct ingest_options *opt, char *const *paths, size_t n_paths,
                          volatile sig_atomic_t *stop, struct ingest_counts *counts)
 {
-    struct run r = {w, gz, opt, stop, counts, 0, SITREP_OK, now_seconds(), 0};
+    struct run *r = calloc(1, sizeof *r); /* two batches: too big for the stack */
+    struct pool pool;
+    sitrep_status st;
 
     memset(counts, 0, sizeof *counts);
-    for (size_t i = 0; i < n_paths && !*stop && r.fatal == SITREP_OK; i++)
-        ingest_path(&r, paths[i], true);
-    /* Interrupted or finished: what was read whole is committed. */
-    if (r.pending)
-        commit(&r);
-    progress(&r, true);
-    return r.fatal;
+    if (!r) {
+        fprintf(stderr, "sitrep-index: out of memory\n");
+        return SITREP_ERR_NOMEM;
+    }
+    r->w = w;
+    r->gz = gz;
+    r->opt = opt;
+    r->stop = stop;
+    r->counts = counts;
+    r->fatal = SITREP_OK;
+    r->started = now_seconds();
+    r->filling = &r->buffers[0];
+    r->pool = pool_start(&pool, r) ? &pool : NULL;
+    for (size_t i = 0; i < n_paths && !*stop && r->fatal == SITREP_OK; i++)
+        ingest_path(r, paths[i], true);
+    /* Interrupted or finished: what was read whole is written and committed. */
+    drain(r);
+    if (r->pool)
+        pool_stop(r->pool);
+    if (r->pending)
+        commit(r);
+    progress(r, true);
+    st = r->fatal;
+    free(r);
+    return st;
 }

@@ -18,6 +18,8 @@ struct ingest_options {
     bool commits;            /* print "committed N" on stdout after each commit: the
                               * N articles written since the last such line (the
                               * last N "indexed" lines with verbose) are durable */
+    bool no_extract;         /* index text and metadata only: no places, persons or
+                              * dates (to measure what extraction costs) */
     bool quiet;              /* no summary line */
     bool progress;           /* progress line on stderr */
 };

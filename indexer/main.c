@@ -1,6 +1,7 @@
 /* main.c - sitrep-index: the indexer command line.
  *
- *   sitrep-index [--config FILE] [--index DIR] [--batch N] [-v] [--commits] [-q] PATH...
+ *   sitrep-index [--config FILE] [--index DIR] [--batch N] [-v] [--commits] [--no-extract]
+ *                [-q] PATH...
  *   sitrep-index extract [--config FILE] [--published YYYY-MM-DD] [FILE|-]
  *   sitrep-index stats|get ID...|delete ID... [--config FILE] [--index DIR]
  *
@@ -57,6 +58,8 @@ static void usage(FILE *f)
           "  -v, --verbose   print 'indexed ID FILE:LINE' for every article\n"
           "  --commits       print 'committed N' after each commit: the N articles\n"
           "                  written since the last such line are durable\n"
+          "  --no-extract    index text only, without places, persons and dates\n"
+          "                  (to measure what extraction costs; not for real use)\n"
           "  -q, --quiet     no summary line\n"
           "  --help          show this help\n"
           "  --version       show the version\n"
@@ -346,6 +349,8 @@ static int cmd_index(int argc, char **argv)
             break;
         else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
             opt.verbose = true;
+        else if (strcmp(argv[i], "--no-extract") == 0)
+            opt.no_extract = true;
         else if (strcmp(argv[i], "--commits") == 0)
             opt.commits = true;
         else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
