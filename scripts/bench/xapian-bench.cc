@@ -23,7 +23,8 @@
  * 1000 (sitrep's exact totals; all matches with facets), the top 20 and
  * their document data read, as a server would.  A query line is
  * {"kind": ..., "text": ..., "filters": [[TERM, ...], ...], "facets": bool};
- * prints a JSON array of {kind, hits, p50, p95, p99} in milliseconds.
+ * prints a JSON array of {kind, hits, exact, p50, p95, p99}: hits is
+ * Xapian's lower bound, exact whether it is the count; times in ms.
  *
  * A benchmark tool, not part of sitrep: it stops at the first error.
  */
@@ -183,8 +184,10 @@ bool read_queries(const char *path, std::vector<query_spec> &out)
     return true;
 }
 
-/* One search as a server answers it; returns the total (lower bound). */
-Xapian::doccount run_one(Xapian::Database &db, const query_spec &spec, size_t &data_bytes)
+/* One search as a server answers it; returns the total (lower bound) and
+ * sets exact when that is the exact count. */
+Xapian::doccount run_one(Xapian::Database &db, const query_spec &spec, size_t &data_bytes,
+                         bool &exact)
 {
     Xapian::QueryParser qp;
     qp.set_stemmer(Xapian::Stem("english"));
@@ -211,6 +214,7 @@ Xapian::doccount run_one(Xapian::Database &db, const query_spec &spec, size_t &d
     Xapian::MSet m = enq.get_mset(0, 20, spec.facets ? db.get_doccount() : 1000);
     for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
         data_bytes += it.get_document().get_data().size();
+    exact = m.get_matches_lower_bound() == m.get_matches_upper_bound();
     return m.get_matches_lower_bound();
 }
 
@@ -231,19 +235,20 @@ int query(const char *dbdir, const char *path, int n)
     for (size_t k = 0; k < specs.size(); k++) {
         std::vector<double> ms;
         Xapian::doccount hits = 0;
+        bool exact = true;
         for (int i = 0; i < n + 5; i++) {
             double t0 = now();
-            hits = run_one(db, specs[k], data_bytes);
+            hits = run_one(db, specs[k], data_bytes, exact);
             if (i >= 5)
                 ms.push_back((now() - t0) * 1000);
         }
         std::sort(ms.begin(), ms.end());
         json_t *kind = json_string(specs[k].kind.c_str());
         char *kind_json = json_dumps(kind, JSON_ENCODE_ANY);
-        std::printf("%s\n {\"kind\": %s, \"hits\": %u, \"p50\": %.4f, \"p95\": %.4f, "
-                    "\"p99\": %.4f}",
-                    k ? "," : "", kind_json ? kind_json : "null", hits, pct(ms, 50),
-                    pct(ms, 95), pct(ms, 99));
+        std::printf("%s\n {\"kind\": %s, \"hits\": %u, \"exact\": %s, \"p50\": %.4f, "
+                    "\"p95\": %.4f, \"p99\": %.4f}",
+                    k ? "," : "", kind_json ? kind_json : "null", hits,
+                    exact ? "true" : "false", pct(ms, 50), pct(ms, 95), pct(ms, 99));
         std::free(kind_json);
         json_decref(kind);
     }
