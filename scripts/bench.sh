@@ -9,8 +9,8 @@
 #   scripts/bench.sh [--sizes 10000[,100000,...]] [--runs 3] [--queries 200]
 #                    [--query-seconds 2] [--wrk-seconds 5] [--workdir DIR]
 #
-# Default: one size, 10000 articles, 3 runs (about 10 minutes on 2 cores).
-# --sizes 10000,100000 adds the 100k corpus (about an hour with 3 runs);
+# Default: one size, 10000 articles, 3 runs (about 15 minutes on 2 cores).
+# --sizes 10000,100000 adds the 100k corpus (about 1.5 hours with 3 runs);
 # --sizes 10000,100000,1000000 the million (hours: use --runs 1).  A size
 # that does not fit on the disk of --workdir is skipped with a message.
 # wrk and nginx (and sqlite3) are installed with apt when missing; they are

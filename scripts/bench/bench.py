@@ -523,6 +523,10 @@ def report(size, csize, runs, meta):
     return s
 
 
+def num(x):
+    return f"{x:,.0f}" if x >= 100 else f"{x:.1f}" if x >= 10 else f"{x:.2f}"
+
+
 def scaling(results):
     sizes = sorted(results)
     if len(sizes) < 2:
@@ -543,7 +547,7 @@ def scaling(results):
     for size in sizes:
         v = vals(results[size])
         print(f"| {size:,} | " + " | ".join(
-            f"{x:,.3g} ({x / b:.2f}×)" if b else f"{x:,.3g}" for x, b in zip(v, base)) + " |")
+            f"{num(x)} ({x / b:.2f}×)" if b else num(x) for x, b in zip(v, base)) + " |")
 
 
 def main():
