@@ -10,7 +10,7 @@
  * still differ in took_ms.
  *
  *     char etag[SRV_ETAG_SIZE];
- *     if (srv_etag_of_json(body, flags, etag) && srv_etag_none_match(inm, etag))
+ *     if (srv_etag_of_text(text, len, etag) && srv_etag_none_match(inm, etag))
  *         ... answer 304 with ETag: etag ...
  *
  * Pure functions; thread-safe (the body belongs to the calling thread).
@@ -18,17 +18,19 @@
 #ifndef SRV_ETAG_H
 #define SRV_ETAG_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 /* W/"" + up to 16 hex digits of length + "-" + 16 hex digits + NUL. */
 #define SRV_ETAG_SIZE 48
 
-/* Writes the ETag of body (borrowed: took_ms is set to 0 for the hash and
- * put back before returning) as serialised by json_dumps(body, flags).
- * Returns false, leaving etag empty, when out of memory. */
-bool srv_etag_of_json(json_t *body, size_t flags, char etag[SRV_ETAG_SIZE]);
+/* Writes the ETag of a serialised answer, text[0..len) (NUL-terminated):
+ * the tag of the same text with the digits after its first "took_ms": key
+ * written as 0.  In sitrep's answers that key is the top-level member (the
+ * query echo before it holds parameter names only, and a "took_ms" inside a
+ * string is escaped).  Returns false, leaving etag empty, when text is
+ * NULL. */
+bool srv_etag_of_text(const char *text, size_t len, char etag[SRV_ETAG_SIZE]);
 
 /* True when the If-None-Match field value (one header line; NULL is no
  * header) matches etag: "*", or any entity-tag of its comma-separated list

@@ -237,26 +237,24 @@ static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
         }
         goto headers;
     }
-    if (body && status == 200 &&
-        (strcmp(st->req.method, "GET") == 0 || strcmp(st->req.method, "HEAD") == 0) &&
-        srv_etag_of_json(body, JSON_FLAGS, etag)) {
-        struct none_match nm = {etag, false};
-        MHD_get_connection_values(conn, MHD_HEADER_KIND, check_none_match, &nm);
-        if (nm.match) {
-            json_decref(body);
-            body = NULL;
-            status = 304;
-        }
-    }
     if (body) {
         text = json_dumps(body, JSON_FLAGS);
         json_decref(body);
-        if (!text) {
+        if (!text)
             status = 500;
-            etag[0] = '\0';
-        }
     } else if (status != 204 && status != 304) {
         status = 500;
+    }
+    if (text && status == 200 &&
+        (strcmp(st->req.method, "GET") == 0 || strcmp(st->req.method, "HEAD") == 0) &&
+        srv_etag_of_text(text, strlen(text), etag)) {
+        struct none_match nm = {etag, false};
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, check_none_match, &nm);
+        if (nm.match) {
+            free(text);
+            text = NULL;
+            status = 304;
+        }
     }
     if (text)
         resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);

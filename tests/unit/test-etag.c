@@ -1,6 +1,8 @@
 /* test-etag.c - ETags of JSON bodies (took_ms does not count, everything
  * else does, the body comes back unchanged) and If-None-Match matching
  * (RFC 9110 13.1.2: "*", lists, weak comparison, malformed fields). */
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "etag.h"
@@ -33,6 +35,15 @@ static const struct {
     {"**", false},
 };
 
+/* The tag of body as the transport serialises it. */
+static bool etag_of(json_t *body, char etag[SRV_ETAG_SIZE])
+{
+    char *text = json_dumps(body, FLAGS);
+    bool ok = srv_etag_of_text(text, text ? strlen(text) : 0, etag);
+    free(text);
+    return ok;
+}
+
 int main(void)
 {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -53,26 +64,28 @@ int main(void)
     json_t *z = json_pack("{s:s, s:I, s:[i, i]}", "q", "shelling", "took_ms", (json_int_t)3,
                           "hits", 1, 3);
     REQUIRE(x && y && z);
-    CHECK(srv_etag_of_json(x, FLAGS, a));
-    CHECK(srv_etag_of_json(y, FLAGS, b));
-    CHECK(srv_etag_of_json(z, FLAGS, c));
+    CHECK(etag_of(x, a));
+    CHECK(etag_of(y, b));
+    CHECK(etag_of(z, c));
     CHECK_STR(a, b);
     CHECK(strcmp(a, c) != 0);
     CHECK(strncmp(a, "W/\"", 3) == 0 && a[strlen(a) - 1] == '"');
     CHECK(srv_etag_none_match(a, b));
-    /* took_ms is put back. */
-    CHECK(json_integer_value(json_object_get(x, "took_ms")) == 3);
-    CHECK(json_integer_value(json_object_get(y, "took_ms")) == 250);
+    /* The same as the text with took_ms written as 0. */
+    char zero[SRV_ETAG_SIZE];
+    const char *with_zero = "{\"q\":\"shelling\",\"took_ms\":0,\"hits\":[1,2]}";
+    CHECK(srv_etag_of_text(with_zero, strlen(with_zero), zero));
+    CHECK_STR(a, zero);
 
     /* No took_ms, or not a number: the body as it is. */
     json_t *h = json_pack("{s:s}", "status", "ok");
     json_t *s = json_pack("{s:s}", "took_ms", "x");
     REQUIRE(h && s);
-    CHECK(srv_etag_of_json(h, FLAGS, a));
+    CHECK(etag_of(h, a));
     CHECK_STR(a, "W/\"f-" /* {"status":"ok"} is 15 bytes */ "92ae23487a8ce153\"");
-    CHECK(srv_etag_of_json(s, FLAGS, b));
+    CHECK(etag_of(s, b));
     CHECK(strcmp(a, b) != 0);
-    CHECK_STR(json_string_value(json_object_get(s, "took_ms")), "x");
+    CHECK(!srv_etag_of_text(NULL, 0, b) && b[0] == '\0');
 
     json_decref(x);
     json_decref(y);
