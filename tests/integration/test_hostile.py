@@ -506,7 +506,10 @@ def rows():
     return r
 
 
-class Hostile(unittest.TestCase, harness.ErrorAssertions):
+class Served(unittest.TestCase):
+    """A sitrepd of its own on an index of REPORTS, with CONFIG; it must
+    still exit 0 at the end, whatever it was sent."""
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = harness.tempdir()
@@ -522,6 +525,8 @@ class Hostile(unittest.TestCase, harness.ErrorAssertions):
         cls.tmp.cleanup()
         assert code == 0, f"sitrepd exited {code}:\n{cls.srv.log()}"
 
+
+class Hostile(Served, harness.ErrorAssertions):
     def health(self):
         """/v1/health within 5 s (a generous bound: it takes milliseconds)."""
         r = self.srv.raw_response(get("/v1/health"), timeout=5)
@@ -680,27 +685,12 @@ class Hostile(unittest.TestCase, harness.ErrorAssertions):
         self.assertEqual(bad, [], "\n".join(bad))
 
 
-class SlowClients(unittest.TestCase):
+class SlowClients(Served):
     """Slowloris: connections that send a header byte a second hold a slot
     each (MHD 0.9.75's timeout is an idle timeout, and has no deadline for a
     whole request), so what bounds one address is
     limits.connections_per_ip; meanwhile others are served, and a
     connection that stops sending is closed after limits.timeout_seconds."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = harness.tempdir()
-        d = cls.tmp.name
-        cls.config = harness.write_config(d, extra=CONFIG)
-        cls.index = os.path.join(d, "index")
-        harness.build_index(cls.index, [REPORTS], cls.config)
-        cls.srv = harness.Server(cls.index, cls.config).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        code = cls.srv.stop()
-        cls.tmp.cleanup()
-        assert code == 0, f"sitrepd exited {code}:\n{cls.srv.log()}"
 
     def connect(self, source="127.0.0.1"):
         s = socket.create_connection(("127.0.0.1", self.srv.port), timeout=10,
