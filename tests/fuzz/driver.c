@@ -41,12 +41,12 @@ static bool read_input(const char *path, uint8_t **out, size_t *size)
         fprintf(stderr, "fuzz driver: %s: %s\n", path, strerror(errno));
         goto out;
     }
-    if (st.st_size > 0) {
-        if (!(buf = malloc((size_t)st.st_size)) ||
-            fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-            fprintf(stderr, "fuzz driver: %s: cannot read\n", path);
-            goto out;
-        }
+    /* Never NULL, even for an empty file: libFuzzer passes a valid pointer
+     * with size 0, and targets may hand it to memcpy. */
+    if (!(buf = malloc((size_t)st.st_size + 1)) ||
+        (st.st_size > 0 && fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size)) {
+        fprintf(stderr, "fuzz driver: %s: cannot read\n", path);
+        goto out;
     }
     *out = buf;
     *size = (size_t)st.st_size;
