@@ -111,7 +111,8 @@ static size_t name_run(const struct ex_doc *d, size_t j, size_t *words)
 
 /* True when the span is a place the gazetteer knows well enough that a
  * person reading is unlikely (any country or region, or a town of 100,000). */
-static bool known_place(const struct ex_doc *d, size_t tok, size_t ntok, bool any_size)
+static bool known_place_of(const struct ex_doc *d, size_t tok, size_t ntok, bool any_size,
+                           bool towns)
 {
     const struct sitrep_place *c[4];
     size_t start = d->toks[tok].start;
@@ -124,9 +125,22 @@ static bool known_place(const struct ex_doc *d, size_t tok, size_t ntok, bool an
     if (n > 4)
         n = 4;
     for (size_t k = 0; k < n; k++)
-        if (any_size || c[k]->kind != SITREP_PLACE_CITY || c[k]->population >= 100000)
+        if (any_size || c[k]->kind != SITREP_PLACE_CITY || (towns && c[k]->population >= 100000))
             return true;
     return false;
+}
+
+static bool known_place(const struct ex_doc *d, size_t tok, size_t ntok, bool any_size)
+{
+    return known_place_of(d, tok, ntok, any_size, true);
+}
+
+/* After a capitalised title ("President Chen", "President Mesa") one word
+ * is a surname even when a town has it: only a country or a region is
+ * not. */
+static bool titled_place(const struct ex_doc *d, size_t tok, size_t ntok)
+{
+    return known_place_of(d, tok, ntok, false, false);
 }
 
 /* True when the span is a place by any of its names or romanisations
@@ -225,13 +239,34 @@ out:
     return ok;
 }
 
+/* The type the statistical tagger gives token i (0 for none). */
+static enum sitrep_ner_type tagged_type(const struct ex_doc *d, size_t i)
+{
+    uint32_t start = d->toks[i].start;
+    size_t lo = 0, hi = d->nner;
+
+    while (lo < hi) { /* the first span ending after start */
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->ner[mid].end <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->nner && d->ner[lo].start <= start ? d->ner[lo].type : (enum sitrep_ner_type)0;
+}
+
 /* Title words chained before a name: "Ukrainian Foreign Minister", "U.S.
- * Secretary of State".  Returns the first token after the chain. */
+ * Secretary of State".  Returns the first token after the chain.  A
+ * capitalised word the tagger reads as an adjective of nationality
+ * (MISC: "Former Haitian president") counts as a demonym the lexicon
+ * lacks. */
 static size_t skip_title_chain(const struct ex_doc *d, size_t j)
 {
     while (j < d->ntoks && ex_joined(d, j)) {
         unsigned lx = ex_lex_flags(d, j);
-        if ((d->toks[j].flags & TK_CAP) && (lx & (LX_TITLE | LX_HONORIFIC | LX_DEMONYM))) {
+        if ((d->toks[j].flags & TK_CAP) &&
+            ((lx & (LX_TITLE | LX_HONORIFIC | LX_DEMONYM)) ||
+             (!(lx & LX_ORG) && tagged_type(d, j) == SITREP_NER_MISC))) {
             j++;
         } else if (tok_is(d, j, "of") && j + 1 < d->ntoks && ex_joined(d, j + 1) &&
                    (d->toks[j + 1].flags & TK_CAP) &&
@@ -265,7 +300,8 @@ bool ex_persons_titled(struct ex_doc *d)
         if (ntok == 0 || words < need)
             continue;
         /* "President Ukraine" is not a name, "Mr. Jackson" is. */
-        if (!honorific && words == 1 && known_place(d, j, ntok, false))
+        if (!honorific && words == 1 &&
+            ((t->flags & TK_CAP) ? titled_place(d, j, ntok) : known_place(d, j, ntok, false)))
             continue;
         if (!claim(d, j, ntok))
             goto out;
@@ -316,7 +352,7 @@ bool ex_persons_tagged(struct ex_doc *d)
     for (size_t k = 0; k < d->nner; k++) {
         const struct sitrep_ner_span *s = &d->ner[k];
         size_t a, n, j, words = 0;
-        bool busy = false, bad = false;
+        bool busy = false, bad = false, titled;
         uint32_t shown = s->start;
 
         n = span_tokens(d, s->start, s->end, from, &a);
@@ -351,6 +387,7 @@ bool ex_persons_tagged(struct ex_doc *d)
             continue;
         }
         j = a;
+        titled = (d->toks[j].flags & TK_CAP) && (ex_lex_flags(d, j) & (LX_TITLE | LX_HONORIFIC));
         if ((ex_lex_flags(d, j) & (LX_TITLE | LX_HONORIFIC | LX_DEMONYM)) ||
             (d->toks[j].flags & TK_LOWER))
             j = skip_title_chain(d, j + 1);
@@ -359,11 +396,20 @@ bool ex_persons_tagged(struct ex_doc *d)
         if (j >= a + n || d->toks[a + n - 1].len < 2)
             continue;
         for (size_t t = j; t < a + n && !bad; t++) {
-            bad = (ex_lex_flags(d, t) & LX_ORG) != 0;
+            /* "Getty Images" is no person, but "President Vicente Fox"
+             * and "Mr. Fox" are: after a title, a word of organisation
+             * names is a surname. */
+            bad = (ex_lex_flags(d, t) & LX_ORG) && j == a;
             if ((d->toks[t].flags & (TK_CAP | TK_CASELESS)) && !(ex_lex_flags(d, t) & LX_PARTICLE))
                 words++;
         }
-        if (bad || words == 0 || words > MAX_NAME_WORDS + 1 || known_place(d, j, a + n - j, false))
+        /* Nor a common word last ("Idlib The", where a text lost its full
+         * stops: every "The" would then be his surname), nor a known place
+         * whole ("Saudi Arabia", "Saudi" read as a title). */
+        if (bad || words == 0 || words > MAX_NAME_WORDS + 1 ||
+            (ex_lex_flags(d, a + n - 1) & LX_STOP) ||
+            (titled ? titled_place(d, j, a + n - j) : known_place(d, j, a + n - j, false)) ||
+            (j > a && known_place(d, a, n, false)))
             continue;
         /* "clashes around Ter Ma'la", "Deir Ezzor city": a place the text
          * says is one, whatever the tagger, which never saw it, thinks. */
@@ -372,8 +418,12 @@ bool ex_persons_tagged(struct ex_doc *d)
         if (j == a) {
             while (j > 0 && ex_joined(d, j) && particle(d, j - 1) && d->toks[j - 1].owner == EX_FREE)
                 j--;
-            if (j < a && ex_joined(d, j) && name_word(d, j - 1))
+            /* Particles only with the first name before them: "known as
+             * Osman Hussain" starts at "Osman". */
+            if (j < a && ex_joined(d, j) && j > 0 && name_word(d, j - 1))
                 j--;
+            else
+                j = a;
             shown = d->toks[j].start;
         }
         if (!claim(d, j, a + n - j))

@@ -226,6 +226,83 @@ static bool tagged_place(const struct ex_doc *d, size_t tok, size_t ntok)
            (d->ner[lo].type == SITREP_NER_GEO || d->ner[lo].type == SITREP_NER_GPE);
 }
 
+/* May token i widen a place's mention to the tagger's span around it?  A
+ * common word of place names ("southern", "Gulf", "Bay", "Province",
+ * "Republic") or a connector ("of", "the"), and no other name: the tagger's
+ * span says where the name begins and ends ("southern Iraq", "Democratic
+ * Republic of Congo", "Guantanamo Bay"), the gazetteer only which place it
+ * is. */
+static bool widens(const struct ex_doc *d, size_t i)
+{
+    unsigned f = ex_lex_flags(d, i);
+
+    if (d->toks[i].owner != EX_FREE)
+        return false;
+    /* "State" makes "Islamic State of Iraq" an organisation; a capital
+     * "The" is where a sentence began in a text that lost its full stops. */
+    if (f & (LX_TITLE | LX_HONORIFIC | LX_DEMONYM | LX_SPEECH_AFTER | LX_SPEECH_BEFORE |
+             LX_LOCATIVE | LX_ORG))
+        return false;
+    if ((d->toks[i].flags & TK_CAP) && tok_is(d, i, "The"))
+        return false;
+    return (f & (LX_GEO | LX_STOP)) || connector(d, i);
+}
+
+/* The mention of candidate c, [*tok, *tok + *ntok): its own span, or the
+ * tagger's place span that holds it when that span's other tokens all
+ * widen() it. */
+static void mention_extent(const struct ex_doc *d, const struct candidate *c, uint32_t *tok,
+                           uint32_t *ntok)
+{
+    uint32_t start = d->toks[c->tok].start, lo = c->tok, hi = c->tok + c->ntok;
+    size_t a = 0, b = d->nner;
+
+    *tok = c->tok;
+    *ntok = c->ntok;
+    if (!c->tagged)
+        return;
+    while (a < b) { /* the first span ending after start */
+        size_t mid = a + (b - a) / 2;
+        if (d->ner[mid].end <= start)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    if (a == d->nner)
+        return;
+    while (lo > 0 && d->toks[lo - 1].start >= d->ner[a].start && widens(d, lo - 1))
+        lo--;
+    while (hi < d->ntoks && d->toks[hi].start + d->toks[hi].len <= d->ner[a].end &&
+           widens(d, hi))
+        hi++;
+    /* The tagger's span exactly, or nothing: the words must be its. */
+    if (d->toks[lo].start != d->ner[a].start ||
+        d->toks[hi - 1].start + d->toks[hi - 1].len != d->ner[a].end)
+        return;
+    /* Not a name's last word alone ("the Netherlands" stays whole, but
+     * "of" or "the" does not end a mention). */
+    if (hi > c->tok + c->ntok && connector(d, hi - 1))
+        return;
+    *tok = lo;
+    *ntok = hi - lo;
+}
+
+/* Does the name that ends before token i end inside a compound adjective
+ * ("U.S.-led", "Aleppo-based"): a hyphen, after the full stop of initials,
+ * and a lower-case word that is not a particle ("Deir ez-Zor")? */
+static bool compound_adjective(const struct ex_doc *d, size_t i)
+{
+    size_t p;
+
+    if (i == 0 || i >= d->ntoks || !(d->toks[i].flags & TK_LOWER) ||
+        (ex_lex_flags(d, i) & LX_PARTICLE))
+        return false;
+    p = d->toks[i - 1].start + d->toks[i - 1].len;
+    if (p < d->len && d->text[p] == '.')
+        p++;
+    return p + 1 == d->toks[i].start && d->text[p] == '-';
+}
+
 /* Is the span [i, i + w) one word, or an article and one word? */
 static bool one_word(const struct ex_doc *d, size_t i, size_t w)
 {
@@ -509,6 +586,7 @@ bool ex_places(struct ex_doc *d)
         double best_score = -1e9;
         bool needs_support, town;
         double share;
+        uint32_t tok, ntok;
 
         for (uint8_t k = 0; k < c->n; k++) {
             double s = score(d, c, k, admin1s, nadmin1, total);
@@ -552,9 +630,18 @@ bool ex_places(struct ex_doc *d)
             if (!in_context && !locative)
                 continue;
         }
-        if (!ex_add_place(d, c->tok, c->ntok, best))
+        mention_extent(d, c, &tok, &ntok);
+        /* "U.S.-led forces", "an Aleppo-based activist": a name inside a
+         * compound adjective, which, like a demonym, is context and not a
+         * mention of the place. */
+        if (compound_adjective(d, tok + ntok)) {
+            for (uint32_t t = tok; t < tok + ntok; t++)
+                d->toks[t].owner = EX_PLACE;
+            continue;
+        }
+        if (!ex_add_place(d, tok, ntok, best))
             goto out;
-        for (uint32_t t = c->tok; t < c->tok + c->ntok; t++)
+        for (uint32_t t = tok; t < tok + ntok; t++)
             d->toks[t].owner = EX_PLACE;
     }
     ok = true;

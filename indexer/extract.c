@@ -257,6 +257,7 @@ const struct ex_lexeme ex_lexicon[] = {
     {"deir", LX_GEO, ""},
     {"del", LX_PARTICLE, ""},
     {"della", LX_PARTICLE, ""},
+    {"democratic", LX_STOP, ""},
     {"den", LX_PARTICLE, ""},
     {"denied", LX_SPEECH_AFTER, ""},
     {"department", LX_ORG, ""},
