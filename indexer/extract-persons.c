@@ -243,15 +243,8 @@ out:
 static enum sitrep_ner_type tagged_type(const struct ex_doc *d, size_t i)
 {
     uint32_t start = d->toks[i].start;
-    size_t lo = 0, hi = d->nner;
+    size_t lo = ex_ner_span_after(d, start);
 
-    while (lo < hi) { /* the first span ending after start */
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->ner[mid].end <= start)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
     return lo < d->nner && d->ner[lo].start <= start ? d->ner[lo].type : (enum sitrep_ner_type)0;
 }
 

@@ -213,15 +213,8 @@ static bool tagged_place(const struct ex_doc *d, size_t tok, size_t ntok)
 {
     uint32_t start = d->toks[tok].start;
     uint32_t end = d->toks[tok + ntok - 1].start + d->toks[tok + ntok - 1].len;
-    size_t lo = 0, hi = d->nner;
+    size_t lo = ex_ner_span_after(d, start);
 
-    while (lo < hi) { /* the first span ending after start */
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->ner[mid].end <= start)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
     return lo < d->nner && d->ner[lo].start <= start && d->ner[lo].end >= end &&
            (d->ner[lo].type == SITREP_NER_GEO || d->ner[lo].type == SITREP_NER_GPE);
 }
@@ -255,19 +248,13 @@ static void mention_extent(const struct ex_doc *d, const struct candidate *c, ui
                            uint32_t *ntok)
 {
     uint32_t start = d->toks[c->tok].start, lo = c->tok, hi = c->tok + c->ntok;
-    size_t a = 0, b = d->nner;
+    size_t a;
 
     *tok = c->tok;
     *ntok = c->ntok;
     if (!c->tagged)
         return;
-    while (a < b) { /* the first span ending after start */
-        size_t mid = a + (b - a) / 2;
-        if (d->ner[mid].end <= start)
-            a = mid + 1;
-        else
-            b = mid;
-    }
+    a = ex_ner_span_after(d, start);
     if (a == d->nner)
         return;
     while (lo > 0 && d->toks[lo - 1].start >= d->ner[a].start && widens(d, lo - 1))

@@ -112,6 +112,10 @@ extern const struct ex_lexeme ex_lexicon[];
 /* Lexicon flags of token i (0 for words not in the lexicon). */
 unsigned ex_lex_flags(const struct ex_doc *d, size_t i);
 
+/* The index of the tagger's first span that ends after byte start (d->nner
+ * when none does): the span holding start, if any holds it. */
+size_t ex_ner_span_after(const struct ex_doc *d, uint32_t start);
+
 /* True when token i's word also occurs in lower case in the text. */
 bool ex_seen_lower(const struct ex_doc *d, size_t i);
 

@@ -1019,6 +1019,20 @@ static int lex_cmp(const void *key, const void *elem)
     return strcmp(key, ((const struct ex_lexeme *)elem)->word);
 }
 
+size_t ex_ner_span_after(const struct ex_doc *d, uint32_t start)
+{
+    size_t lo = 0, hi = d->nner;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->ner[mid].end <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 unsigned ex_lex_flags(const struct ex_doc *d, size_t i)
 {
     return i < d->ntoks && d->toks[i].lex >= 0 ? ex_lexicon[d->toks[i].lex].flags : 0;
