@@ -70,6 +70,9 @@ struct sitrep_results {
     std::vector<unsigned> docids;
     std::vector<uint64_t> copies;
     bool dedup = false;
+    /* Whether the query holds words a snippet can highlight: -1 until
+     * the first snippet asks. */
+    int has_words = -1;
     uint64_t estimate = 0, lower = 0, upper = 0;
     std::vector<sitrep_facet_entry> facets[SITREP_FACET_LAST];
 };

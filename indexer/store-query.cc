@@ -765,14 +765,35 @@ sitrep_status sitrep_results_snippet(sitrep_results *r, const char *text, size_t
     *out = nullptr;
     try {
         std::string s;
+        std::string t(text, len);
+        if (r->has_words < 0) {
+            /* Snippets match unprefixed words and their "Z" stems; filter
+             * terms carry other upper-case prefixes. */
+            r->has_words = 0;
+            for (auto it = r->query.get_unique_terms_begin(); it != r->query.get_unique_terms_end(); ++it) {
+                const std::string &term = *it;
+                if (!term.empty() && (term[0] == 'Z' || !(term[0] >= 'A' && term[0] <= 'Z'))) {
+                    r->has_words = 1;
+                    break;
+                }
+            }
+        }
         try {
-            s = r->mset.snippet(std::string(text, len), length, sitrep_store::stemmer(),
-                                Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
-                                    Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH,
-                                pre, post, "...");
+            /* No SNIPPET_BACKGROUND_MODEL: it asks the index for the
+             * frequency of every word of the text, which was half the cost
+             * of a search, to rank words that are not in the query.  The
+             * quick pass stops at a good enough window; it can miss a match
+             * late in a long text, so an empty answer gets the exhaustive
+             * pass before falling back to the lead. */
+            const unsigned flags = Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH;
+            if (r->has_words)
+                s = r->mset.snippet(t, length, sitrep_store::stemmer(), flags, pre, post, "...");
+            if (r->has_words && s.empty())
+                s = r->mset.snippet(t, length, sitrep_store::stemmer(),
+                                    flags | Xapian::MSet::SNIPPET_EXHAUSTIVE, pre, post, "...");
         } catch (const Xapian::DatabaseModifiedError &) {
-            /* The background model reads term statistics; a concurrent commit
-             * only costs us the highlighting. */
+            /* Term statistics are read for the query terms; a concurrent
+             * commit only costs us the highlighting. */
             s.clear();
         }
         if (s.empty())
