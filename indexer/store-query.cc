@@ -6,11 +6,73 @@
 #include <cstring>
 #include <memory>
 #include <unordered_map>
-#include <unordered_set>
 
 using sitrep_store::map_exception;
 
 namespace {
+
+/* Sets and maps of 64-bit keys for the facet counter, open addressing over
+ * one array: a million inserts cost a few reallocations instead of a
+ * million node allocations and frees, which were most of a faceted
+ * query's time with std::unordered_set.  The key 0 marks an empty slot,
+ * so a key of 0 is stored as 1 (one more tolerated hash collision). */
+class flat_u64_map {
+  public:
+    /* Returns the value slot of key, inserting it with value 0 if absent;
+     * *fresh says which. */
+    uint64_t &at(uint64_t key, bool *fresh)
+    {
+        if (key == 0)
+            key = 1;
+        if ((used + 1) * 4 > keys.size() * 3)
+            grow();
+        size_t mask = keys.size() - 1;
+        size_t i = mix(key) & mask;
+        while (keys[i] != 0 && keys[i] != key)
+            i = (i + 1) & mask;
+        *fresh = keys[i] == 0;
+        if (*fresh) {
+            keys[i] = key;
+            vals[i] = 0;
+            used++;
+        }
+        return vals[i];
+    }
+    size_t size() const
+    {
+        return used;
+    }
+    template <typename F> void each(F f) const
+    {
+        for (size_t i = 0; i < keys.size(); i++)
+            if (keys[i] != 0)
+                f(keys[i], vals[i]);
+    }
+
+  private:
+    static size_t mix(uint64_t k)
+    {
+        k ^= k >> 33;
+        k *= 0xff51afd7ed558ccdull;
+        k ^= k >> 33;
+        return static_cast<size_t>(k);
+    }
+    void grow()
+    {
+        std::vector<uint64_t> ok = std::move(keys), ov = std::move(vals);
+        size_t n = ok.empty() ? 1024 : ok.size() * 2;
+        keys.assign(n, 0);
+        vals.assign(n, 0);
+        used = 0;
+        for (size_t i = 0; i < ok.size(); i++)
+            if (ok[i] != 0) {
+                bool fresh;
+                at(ok[i], &fresh) = ov[i];
+            }
+    }
+    std::vector<uint64_t> keys, vals;
+    size_t used = 0;
+};
 
 /* Counts the values of every facet asked for over the matches the matcher
  * hands it: one pass, one value read per match and facet.  Facet lists
@@ -36,7 +98,7 @@ class facet_spy : public Xapian::MatchSpy {
     {
         for (int f = 0; f < SITREP_FACET_LAST; f++)
             if (wanted[f])
-                counters.push_back(counter{static_cast<enum sitrep_facet>(f), {}, {}, {}});
+                counters.push_back(counter{static_cast<enum sitrep_facet>(f), {}, {}, {}, {}});
     }
 
     void operator()(const Xapian::Document &doc, double) override
@@ -45,29 +107,38 @@ class facet_spy : public Xapian::MatchSpy {
         /* An article without a group (none is, since schema 3) is alone. */
         uint64_t group = g.empty() ? std::hash<uint64_t>{}(doc.get_docid()) ^ 0x5bd1e995u
                                    : std::hash<std::string>{}(g);
-        if (count_groups)
-            groups.insert(group);
+        if (count_groups) {
+            bool fresh;
+            groups.at(group, &fresh);
+        }
         for (counter &c : counters) {
             const struct sitrep_facet_info &info = sitrep_facets[c.facet];
             std::string v = doc.get_value(info.slot);
             if (info.key_bytes) {
                 if (v.size() >= info.key_bytes) {
                     std::string_view when = std::string_view(v).substr(0, info.key_bytes);
-                    bump(c, when, {});
-                    auto it = c.first.find(group);
-                    if (it == c.first.end())
-                        c.first.emplace(group, std::string(when));
-                    else if (when < it->second)
-                        it->second.assign(when.data(), when.size());
+                    bump(c, when, {}, hash_of(when));
+                    /* The key (at most 8 bytes) packed big-endian, so that
+                     * numbers compare as the strings do; +1 keeps it off 0. */
+                    uint64_t packed = 0;
+                    bool fresh;
+                    for (size_t i = 0; i < 8; i++)
+                        packed = packed << 8 | (i < when.size() ? static_cast<unsigned char>(when[i]) : 0);
+                    uint64_t &earliest = c.first.at(group, &fresh);
+                    if (fresh || packed < earliest - 1)
+                        earliest = packed + 1;
                 }
                 continue;
             }
             std::string_view value, label;
             size_t pos = 0;
             while (sitrep_store::facet_list_next(v, pos, value, label)) {
-                tally &t = bump(c, value, label);
-                uint64_t pair = std::hash<std::string_view>{}(value) * 0x9E3779B97F4A7C15ull ^ group;
-                if (c.seen.insert(pair).second)
+                uint64_t h = hash_of(value);
+                tally &t = bump(c, value, label, h);
+                uint64_t pair = h * 0x9E3779B97F4A7C15ull ^ group;
+                bool fresh;
+                c.seen.at(pair, &fresh);
+                if (fresh)
                     t.unique++;
             }
         }
@@ -99,19 +170,24 @@ class facet_spy : public Xapian::MatchSpy {
         bool dedup = r->dedup;
         for (counter &c : counters) {
             std::vector<sitrep_facet_entry> &out = r->facets[c.facet];
-            for (auto &kv : c.first) {
-                auto it = c.counts.find(kv.second);
-                if (it != c.counts.end())
-                    it->second.unique++;
-            }
+            size_t kb = sitrep_facets[c.facet].key_bytes;
+            c.first.each([&](uint64_t, uint64_t earliest) {
+                std::string when;
+                for (size_t i = 0; i < kb && i < 8; i++)
+                    when += static_cast<char>((earliest - 1) >> (56 - 8 * i) & 0xff);
+                bool fresh;
+                uint64_t &idx = c.index.at(hash_of(when), &fresh);
+                if (!fresh)
+                    c.counts[idx - 1].unique++;
+            });
             out.clear();
             out.reserve(c.counts.size());
-            for (auto &kv : c.counts) {
+            for (tally &t : c.counts) {
                 sitrep_facet_entry e;
-                e.value = kv.first;
-                e.label = std::move(kv.second.label);
-                e.count = kv.second.count;
-                e.unique = kv.second.unique;
+                e.value = std::move(t.value);
+                e.label = std::move(t.label);
+                e.count = t.count;
+                e.unique = t.unique;
                 out.push_back(std::move(e));
             }
             std::sort(out.begin(), out.end(),
@@ -127,31 +203,39 @@ class facet_spy : public Xapian::MatchSpy {
     struct tally {
         uint64_t count = 0;
         uint64_t unique = 0;
+        std::string value;
         std::string label; /* of the first document seen with the value */
     };
     struct counter {
         enum sitrep_facet facet;
-        std::unordered_map<std::string, tally> counts;
-        std::unordered_set<uint64_t> seen;                /* list facets */
-        std::unordered_map<uint64_t, std::string> first; /* date facets */
+        std::vector<tally> counts; /* in order of first sight */
+        flat_u64_map index;        /* hash of a value -> its place in counts + 1 */
+        flat_u64_map seen;  /* list facets: (value, group) pairs, values unused */
+        flat_u64_map first; /* date facets: group -> earliest packed key + 1 */
     };
     std::vector<counter> counters;
     bool count_groups;
-    std::unordered_set<uint64_t> groups;
+    flat_u64_map groups; /* values unused */
 
-    /* The key is assigned into one reused string, so counting a value
-     * already seen allocates nothing. */
-    tally &bump(counter &c, std::string_view value, std::string_view label)
+    /* Values are told apart by a 64-bit hash (two values sharing one, odds
+     * about 10^-12 at a million distinct values, would share a count). */
+    static uint64_t hash_of(std::string_view v)
     {
-        key.assign(value.data(), value.size());
-        auto it = c.counts.find(key);
-        if (it == c.counts.end())
-            it = c.counts.emplace(key, tally{0, 0, std::string(label)}).first;
-        it->second.count++;
-        return it->second;
+        return std::hash<std::string_view>{}(v);
     }
 
-    std::string key;
+    tally &bump(counter &c, std::string_view value, std::string_view label, uint64_t h)
+    {
+        bool fresh;
+        uint64_t &idx = c.index.at(h, &fresh);
+        if (fresh) {
+            c.counts.push_back(tally{0, 0, std::string(value), std::string(label)});
+            idx = c.counts.size();
+        }
+        tally &t = c.counts[idx - 1];
+        t.count++;
+        return t;
+    }
 };
 
 /* Keeps the matches that a date order puts after the hit (key, docid): the
