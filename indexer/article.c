@@ -276,28 +276,80 @@ static json_t *record_dates(json_t *dates)
     return out;
 }
 
-char *sitrep_article_to_record(const struct sitrep_article *a)
+char *sitrep_article_to_record(const struct sitrep_article *a, size_t *len)
 {
     json_t *o = json_object();
     json_t *ents = a->entities;
-    char *out = NULL;
+    char *head = NULL, *out = NULL;
+    size_t head_len;
     if (!o)
         goto out;
     if (set_str(o, "id", a->id) || set_str(o, "title", a->title) || set_str(o, "url", a->url) ||
         set_str(o, "source", a->source) || set_str(o, "lang", a->lang) ||
         set_str(o, "published", a->published) ||
-        json_object_set_new(o, "published_inferred", json_boolean(a->published_inferred)) ||
-        json_object_set_new(o, "text", a->text ? json_stringn(a->text, a->text_len) : json_null()))
+        json_object_set_new(o, "published_inferred", json_boolean(a->published_inferred)))
         goto out;
     if (json_object_set_new(o, "meta", a->meta ? json_incref(a->meta) : json_object()) ||
         json_object_set_new(o, "places", record_places(json_object_get(ents, "places"))) ||
         json_object_set_new(o, "persons", record_persons(json_object_get(ents, "persons"))) ||
         json_object_set_new(o, "event_dates", record_dates(json_object_get(ents, "dates"))))
         goto out;
-    out = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    if (!(head = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12))))
+        goto out;
+    head_len = strlen(head);
+    if (!(out = malloc(head_len + 1 + a->text_len + 1)))
+        goto out;
+    memcpy(out, head, head_len);
+    out[head_len] = SITREP_RECORD_SEP;
+    if (a->text_len)
+        memcpy(out + head_len + 1, a->text, a->text_len);
+    out[head_len + 1 + a->text_len] = '\0';
+    *len = head_len + 1 + a->text_len;
 out:
+    free(head);
     json_decref(o);
     return out;
+}
+
+json_t *sitrep_record_parse(const char *data, size_t len, const char **text, size_t *text_len,
+                            json_error_t *err)
+{
+    const char *sep = memchr(data, SITREP_RECORD_SEP, len);
+    json_t *o = json_loadb(data, sep ? (size_t)(sep - data) : len, 0, err);
+    *text = NULL;
+    *text_len = 0;
+    if (o && !json_is_object(o)) {
+        json_decref(o);
+        o = NULL;
+        if (err)
+            snprintf(err->text, sizeof err->text, "the record is not a JSON object");
+    }
+    if (!o)
+        goto out;
+    if (sep) {
+        *text = sep + 1;
+        *text_len = len - (size_t)(sep + 1 - data);
+    } else if (json_is_string(json_object_get(o, "text"))) {
+        *text = json_string_value(json_object_get(o, "text"));
+        *text_len = json_string_length(json_object_get(o, "text"));
+    }
+out:
+    return o;
+}
+
+json_t *sitrep_record_load(const char *data, size_t len, json_error_t *err)
+{
+    const char *text;
+    size_t text_len;
+    json_t *o = sitrep_record_parse(data, len, &text, &text_len, err);
+    if (o && memchr(data, SITREP_RECORD_SEP, len) &&
+        json_object_set_new(o, "text", json_stringn(text, text_len))) {
+        json_decref(o);
+        o = NULL;
+        if (err)
+            snprintf(err->text, sizeof err->text, "out of memory");
+    }
+    return o;
 }
 
 /* Y, M and D terms (publication or event) for "YYYY", "YYYY-MM" or
@@ -380,6 +432,7 @@ sitrep_status sitrep_article_to_doc(const struct sitrep_article *a, sitrep_doc *
     sitrep_doc *doc = NULL;
     sitrep_status st;
     char *record = NULL;
+    size_t record_len = 0;
     json_t *e;
     size_t i;
 
@@ -457,12 +510,12 @@ sitrep_status sitrep_article_to_doc(const struct sitrep_article *a, sitrep_doc *
         if (date && (st = add_date_terms(doc, true, date)) != SITREP_OK)
             goto out;
     }
-    record = sitrep_article_to_record(a);
+    record = sitrep_article_to_record(a, &record_len);
     if (!record) {
         st = SITREP_ERR_NOMEM;
         goto out;
     }
-    st = sitrep_doc_set_data(doc, record, strlen(record));
+    st = sitrep_doc_set_data(doc, record, record_len);
 out:
     free(record);
     if (st != SITREP_OK) {

@@ -53,9 +53,30 @@ void sitrep_article_clear(struct sitrep_article *a);
 sitrep_status sitrep_article_normalise(struct sitrep_article *a, size_t max_bytes, char *reason,
                                        size_t reason_len);
 
-/* Returns the stored record as newly allocated compact JSON (caller frees),
- * or NULL when out of memory. */
-char *sitrep_article_to_record(const struct sitrep_article *a);
+/* The stored record (a document's data) is the article as a compact JSON
+ * object without its text, the byte 0x1E (which JSON never holds raw), then
+ * the text as raw UTF-8.  A hit list so parses a few hundred bytes per hit
+ * instead of the whole article, and snippets read the text where it lies.
+ * Indexes written before kept "text" inside the object; the readers below
+ * take both. */
+#define SITREP_RECORD_SEP '\x1e'
+
+/* Returns the stored record, newly allocated (caller frees), and its length
+ * in *len; NULL when out of memory. */
+char *sitrep_article_to_record(const struct sitrep_article *a, size_t *len);
+
+/* Parses a stored record.  Returns a new reference to its object (the
+ * caller decrefs), or NULL with err filled (err may be NULL).  *text and
+ * *text_len give the text, pointing into data or into the returned object,
+ * so valid while both live; NULL and 0 when the record has none.  The
+ * object holds "text" only in the older format. */
+json_t *sitrep_record_parse(const char *data, size_t len, const char **text, size_t *text_len,
+                            json_error_t *err);
+
+/* Parses a stored record into the whole article, "text" included.  Returns
+ * a new reference (the caller decrefs) or NULL with err filled (err may be
+ * NULL). */
+json_t *sitrep_record_load(const char *data, size_t len, json_error_t *err);
 
 /* Builds the index document of a normalised article: text fields, filter
  * terms for its id, source, lang, dates, and for every place (with its

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "article.h"
 #include "buf.h"
 #include "config.h"
 #include "dates.h"
@@ -301,13 +302,20 @@ static int cmd_maintain(int argc, char **argv)
     }
     rc = 0;
     for (size_t i = 0; i < n_ids; i++) {
-        char *data = NULL;
-        if (sitrep_db_get_record(db, ids[i], &data, NULL) == SITREP_OK) {
-            puts(data);
+        char *data = NULL, *dumped = NULL;
+        size_t len = 0;
+        json_t *o = NULL;
+        if (sitrep_db_get_record(db, ids[i], &data, &len) == SITREP_OK &&
+            (o = sitrep_record_load(data, len, NULL)) &&
+            (dumped = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12)))) {
+            puts(dumped);
         } else {
-            fprintf(stderr, "sitrep-index: %s\n", sitrep_db_last_error(db));
+            fprintf(stderr, "sitrep-index: %s\n",
+                    !data ? sitrep_db_last_error(db) : "the stored record is damaged");
             rc = EXIT_REJECTED;
         }
+        json_decref(o);
+        free(dumped);
         free(data);
     }
 out:

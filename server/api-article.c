@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "article.h"
 #include "dbpool.h"
 #include "text.h"
 
@@ -40,8 +41,8 @@ unsigned srv_api_article(const struct srv_app *app, struct srv_request *req, jso
         goto out;
     }
     json_error_t jerr;
-    *out = json_loadb(data, len, 0, &jerr);
-    if (!*out || !json_is_object(*out)) {
+    *out = sitrep_record_load(data, len, &jerr);
+    if (!*out) {
         fprintf(stderr, "sitrepd: request %s: stored record of '%s' is not a JSON object: %s\n",
                 req->id, id, jerr.text);
         json_decref(*out);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "article.h"
+
 #define SNIPPET_BYTES 240u
 
 void srv_hit_fields_init(struct srv_hit_fields *f, const struct srv_search_params *sp)
@@ -47,7 +49,9 @@ json_t *srv_hit_render(const struct srv_search *s, sitrep_results *r, const stru
                        const struct srv_hit_fields *f, const char *req_id)
 {
     json_error_t jerr;
-    json_t *record = json_loadb(h->data, h->data_len, 0, &jerr);
+    const char *text;
+    size_t text_len;
+    json_t *record = sitrep_record_parse(h->data, h->data_len, &text, &text_len, &jerr);
     json_t *hit = json_object();
     char *snippet = NULL;
 
@@ -72,8 +76,6 @@ json_t *srv_hit_render(const struct srv_search *s, sitrep_results *r, const stru
             break;
         case SRV_FIELD_SNIPPET: {
             /* Only made when shown: exports without it skip the work. */
-            const char *text = json_string_value(json_object_get(record, "text"));
-            size_t text_len = json_string_length(json_object_get(record, "text"));
             json_t *js;
             const struct srv_search_params *sp = &s->sp;
             const char *pre = !sp->highlight ? "" : sp->pre_tag ? sp->pre_tag : "<mark>";

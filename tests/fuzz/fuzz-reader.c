@@ -25,6 +25,7 @@ static int on_article(void *ctx, struct sitrep_article *a, const char *file, lon
     char reason[256];
     sitrep_doc *doc = NULL;
     char *record;
+    size_t record_len = 0;
     json_t *back;
 
     (void)ctx;
@@ -39,10 +40,11 @@ static int on_article(void *ctx, struct sitrep_article *a, const char *file, lon
     FUZZ_ASSERT(sitrep_utf8_valid(a->text, a->text_len, NULL));
     FUZZ_ASSERT(!a->title || sitrep_utf8_valid(a->title, strlen(a->title), NULL));
     FUZZ_ASSERT(!a->published || strlen(a->published) == 10);
-    record = sitrep_article_to_record(a);
+    record = sitrep_article_to_record(a, &record_len);
     FUZZ_ASSERT(record);
-    back = json_loads(record, 0, NULL);
+    back = sitrep_record_load(record, record_len, NULL);
     FUZZ_ASSERT(json_is_object(back));
+    FUZZ_ASSERT(json_string_length(json_object_get(back, "text")) == a->text_len);
     json_decref(back);
     free(record);
     if (sitrep_article_to_doc(a, &doc) != SITREP_OK)

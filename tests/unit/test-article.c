@@ -1,5 +1,6 @@
 /* test-article.c - normalisation, ids, records and index terms of articles. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "article.h"
 #include "test.h"
@@ -88,9 +89,17 @@ static void test_record(void)
     REQUIRE(a.entities);
     char reason[64];
     REQUIRE(sitrep_article_normalise(&a, 1000, reason, sizeof reason) == SITREP_OK);
-    char *rec = sitrep_article_to_record(&a);
-    json_t *r = json_loads(rec, 0, &jerr);
+    size_t rec_len = 0;
+    char *rec = sitrep_article_to_record(&a, &rec_len);
+    REQUIRE(rec);
+    /* The text lies after the separator, raw; the full load puts it back. */
+    const char *sep = memchr(rec, SITREP_RECORD_SEP, rec_len);
+    REQUIRE(sep);
+    CHECK((size_t)(rec + rec_len - sep - 1) == a.text_len &&
+          memcmp(sep + 1, a.text, a.text_len) == 0);
+    json_t *r = sitrep_record_load(rec, rec_len, &jerr);
     REQUIRE(r);
+    CHECK(json_string_length(json_object_get(r, "text")) == a.text_len);
     CHECK_STR(json_string_value(json_object_get(r, "source")), "example.org");
     CHECK(json_is_null(json_object_get(r, "published")));
     json_t *p = json_array_get(json_object_get(r, "places"), 0);
@@ -108,9 +117,50 @@ static void test_record(void)
     sitrep_article_clear(&a);
 }
 
+/* Both record formats read the same: the text after the separator, and
+ * the older one with "text" inside the object; damage is an error. */
+static void test_record_formats(void)
+{
+    static const struct {
+        const char *data;
+        const char *text; /* NULL: no text; "!" : a parse error */
+    } cases[] = {
+        {"{\"id\":\"a\"}\x1eRaw text, \"quoted\"\n", "Raw text, \"quoted\"\n"},
+        {"{\"id\":\"a\",\"text\":\"Old \\u00e9 text\"}", "Old \xc3\xa9 text"},
+        {"{\"id\":\"a\"}\x1e", ""},
+        {"{\"id\":\"a\"}", NULL},
+        {"{\"id\":\"a\"}\x1etext with \x1e inside", "text with \x1e inside"},
+        {"[1]\x1etext", "!"},
+        {"{\"id\":\x1e}", "!"},
+        {"", "!"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *text = NULL;
+        size_t len = 0, n = strlen(cases[i].data);
+        json_error_t err;
+        json_t *o = sitrep_record_parse(cases[i].data, n, &text, &len, &err);
+        json_t *full = sitrep_record_load(cases[i].data, n, NULL);
+        if (cases[i].text && strcmp(cases[i].text, "!") == 0) {
+            CHECK(!o && !full && err.text[0]);
+        } else {
+            CHECK(o && full);
+            CHECK_STR(json_string_value(json_object_get(full, "id")), "a");
+            if (cases[i].text) {
+                CHECK(len == strlen(cases[i].text) && memcmp(text, cases[i].text, len) == 0);
+                CHECK_STR(json_string_value(json_object_get(full, "text")), cases[i].text);
+            } else {
+                CHECK(!text && len == 0 && !json_object_get(full, "text"));
+            }
+        }
+        json_decref(o);
+        json_decref(full);
+    }
+}
+
 int main(void)
 {
     test_normalise();
     test_record();
+    test_record_formats();
     return TEST_DONE();
 }
