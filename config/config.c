@@ -113,6 +113,7 @@ static const struct config_row config_rows[] = {
     ROW_UINT("server.threads", threads, 0, 1024, 0),
     ROW_BOOL("server.search_requires_key", search_requires_key, false),
     ROW_LIST("server.cors_origins", cors_origins, n_cors_origins, 64),
+    ROW_SIZE("server.cache_bytes", cache_bytes, 0, 64 * GIB, 32 * MIB),
 
     ROW_SIZE("limits.body_bytes", max_body_bytes, 1 * KIB, 1 * GIB, 10 * MIB),
     ROW_SIZE("limits.query_bytes", max_query_bytes, 64, 1 * MIB, 8 * KIB),

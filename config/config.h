@@ -39,6 +39,8 @@ struct sitrep_config {
     bool search_requires_key; /* server.search_requires_key, false */
     char **cors_origins;  /* server.cors_origins, list; empty by default */
     size_t n_cors_origins;
+    size_t cache_bytes;   /* server.cache_bytes, search answers kept (cache.h), 32 MiB;
+                             0 = no cache */
     /* limits: */
     size_t max_body_bytes;      /* limits.body_bytes, 10 MiB */
     size_t max_query_bytes;     /* limits.query_bytes (q and each value), 8 KiB */

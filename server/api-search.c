@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "api.h"
+#include "buf.h"
+#include "cache.h"
 #include "cursor.h"
 #include "export.h"
 #include "hits.h"
@@ -158,6 +160,58 @@ static unsigned apply_cursor(struct srv_request *req, struct srv_search *s,
     return 0;
 }
 
+/* ---- the answer cache (cache.h) --------------------------------------- */
+
+/* The key of a search's answer: the revision and document count it ran on,
+ * the day (timespan= counts back from it), and every parameter in arrival
+ * order, each length-prefixed so that no two lists share a key.  GET and
+ * POST with the same parameters share it.  NULL when out of memory. */
+static char *cache_key(const struct srv_search *s, const struct srv_params *params, size_t *len)
+{
+    struct sitrep_buf b;
+    char head[96];
+    time_t now = time(NULL);
+    struct tm tm;
+    bool ok;
+
+    gmtime_r(&now, &tm);
+    snprintf(head, sizeof head, "search %llu %llu %04d%02d%02d\n",
+             (unsigned long long)s->stats.revision, (unsigned long long)s->stats.documents,
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    sitrep_buf_init(&b, (size_t)-1);
+    ok = sitrep_buf_append_str(&b, head) == SITREP_OK;
+    for (size_t i = 0; ok && i < params->n; i++) {
+        const struct srv_param *p = &params->items[i];
+        char n[48];
+        snprintf(n, sizeof n, "%zu:%c%zu:", strlen(p->key), p->value ? '=' : '-',
+                 p->value ? p->value_len : 0);
+        ok = sitrep_buf_append_str(&b, n) == SITREP_OK &&
+             sitrep_buf_append_str(&b, p->key) == SITREP_OK &&
+             (!p->value || sitrep_buf_append(&b, p->value, p->value_len) == SITREP_OK);
+    }
+    *len = b.len;
+    char *key = ok ? sitrep_buf_detach(&b) : NULL;
+    sitrep_buf_free(&b);
+    return key;
+}
+
+/* A kept answer took no time to find: its took_ms becomes 0 (which is
+ * also how the ETag reads it, etag.h, so the tag stays the same). */
+static void zero_took(char *text, size_t *len)
+{
+    static const char key[] = "\"took_ms\":";
+    char *p = strstr(text, key);
+    if (!p)
+        return;
+    p += sizeof key - 1;
+    size_t digits = strspn(p, "0123456789");
+    if (digits == 0)
+        return;
+    *p = '0';
+    memmove(p + 1, p + digits, *len - (size_t)(p + digits - text) + 1);
+    *len -= digits - 1;
+}
+
 /* The search itself, from parameters in either form. */
 static unsigned search(const struct srv_app *app, struct srv_request *req,
                        const struct srv_params *params, json_t **out)
@@ -198,6 +252,17 @@ static unsigned search(const struct srv_app *app, struct srv_request *req,
     if (s.sp.format != SRV_FORMAT_JSON) {
         status = srv_export_start(app, req, &s, s.sp.cursor ? cur.position : s.sp.offset, out);
         goto out;
+    }
+    if (app->cache && (req->cache_key = cache_key(&s, params, &req->cache_key_len))) {
+        req->text = srv_cache_get(app->cache, req->cache_key, req->cache_key_len, &req->text_len);
+        req->cache_status = req->text ? "hit" : "miss";
+        if (req->text) {
+            zero_took(req->text, &req->text_len);
+            free(req->cache_key);
+            req->cache_key = NULL;
+            status = 200;
+            goto out;
+        }
     }
     for (size_t i = 0; i < s.sp.n_facets; i++)
         sitrep_query_add_facet(s.q, s.sp.facets[i]);

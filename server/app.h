@@ -16,6 +16,7 @@
 struct srv_dbpool;
 struct srv_names;
 struct srv_writelock;
+struct srv_cache;
 
 struct srv_app {
     const struct sitrep_config *cfg;
@@ -27,6 +28,8 @@ struct srv_app {
     struct srv_writelock *writelock; /* serialises POST /v1/ingest and
                                         DELETE (writelock.h); NULL in unit
                                         tests that need no index */
+    struct srv_cache *cache;    /* search answers (cache.h); NULL when
+                                   server.cache_bytes is 0 */
 };
 
 #endif

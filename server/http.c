@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "etag.h"
 #include "request.h"
 #include "auth.h"
@@ -242,6 +243,12 @@ static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
         json_decref(body);
         if (!text)
             status = 500;
+        else if (status == 200 && st->req.cache_key)
+            srv_cache_put(h->app->cache, st->req.cache_key, st->req.cache_key_len, text,
+                          strlen(text));
+    } else if (status == 200 && st->req.text) {
+        text = st->req.text; /* a kept answer (cache.h) */
+        st->req.text = NULL;
     } else if (status != 204 && status != 304) {
         status = 500;
     }
@@ -279,6 +286,8 @@ headers:
               MHD_add_response_header(resp, "X-Request-Id", st->req.id) == MHD_YES;
     if (ok && etag[0])
         ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag) == MHD_YES;
+    if (ok && st->req.cache_status)
+        ok = MHD_add_response_header(resp, "X-Cache", st->req.cache_status) == MHD_YES;
     if (ok && st->req.has_revision) {
         char rev[24];
         snprintf(rev, sizeof rev, "%llu", (unsigned long long)st->req.revision);
@@ -301,7 +310,7 @@ headers:
         ok = MHD_add_response_header(resp, "Access-Control-Allow-Origin", echo) == MHD_YES &&
              MHD_add_response_header(resp, "Vary", "Origin") == MHD_YES &&
              MHD_add_response_header(resp, "Access-Control-Expose-Headers",
-                                     "X-Request-Id, X-Index-Revision, ETag") == MHD_YES;
+                                     "X-Request-Id, X-Index-Revision, ETag, X-Cache") == MHD_YES;
         if (ok && status == 204 && st->req.allow)
             ok = MHD_add_response_header(resp, "Access-Control-Allow-Methods",
                                          st->req.allow) == MHD_YES &&

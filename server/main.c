@@ -19,6 +19,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "cache.h"
 #include "dbpool.h"
 #include "gazetteer.h"
 #include "http.h"
@@ -172,6 +173,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "sitrepd: out of memory\n");
         goto out;
     }
+    if (cfg.cache_bytes && !(app.cache = srv_cache_create(cfg.cache_bytes))) {
+        fprintf(stderr, "sitrepd: out of memory\n");
+        goto out;
+    }
     /* Writes wait for each other at most as long as a client waits. */
     app.writelock = srv_writelock_create(cfg.index_path, cfg.timeout_seconds);
     if (!app.writelock) {
@@ -219,6 +224,7 @@ out:
     srv_http_stop(http);
     srv_dbpool_destroy(app.pool);
     srv_writelock_destroy(app.writelock);
+    srv_cache_destroy(app.cache);
     srv_names_destroy(app.names);
     if (gz)
         sitrep_gazetteer_destroy(gz);

@@ -83,6 +83,10 @@ void srv_request_clear(struct srv_request *req)
     srv_params_free(&req->params);
     srv_stream_destroy(req->stream);
     req->stream = NULL;
+    free(req->text);
+    req->text = NULL;
+    free(req->cache_key);
+    req->cache_key = NULL;
 }
 
 /* The prefix is drawn once, before any worker thread exists (http.c calls

@@ -75,6 +75,16 @@ struct srv_request {
      * the request until the transport takes it (and sets this to NULL);
      * srv_request_clear() destroys one left here. */
     struct srv_stream *stream;
+    /* The search answer cache (cache.h).  A handler that found its answer
+     * there leaves it in text (owned, NUL-terminated; the transport takes
+     * it and sets it to NULL) and no JSON body; one that did not leaves the
+     * key in cache_key (owned), and the transport stores the serialised 200
+     * under it.  cache_status is "hit", "miss" or NULL (X-Cache). */
+    char *text;
+    size_t text_len;
+    char *cache_key;
+    size_t cache_key_len;
+    const char *cache_status;
 };
 
 /* Sets every member to empty; the method and path are borrowed. */

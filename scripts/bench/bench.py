@@ -208,13 +208,16 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_sitrepd(index, tmp):
+def start_sitrepd(index, tmp, cache=False):
     # Built-in defaults, but no rate limit and room for wrk's 64
     # connections: the benchmark is one client sending as fast as it can.
+    # The answer cache (server.cache_bytes) is off unless asked for: the
+    # latencies measure the engine, not a lookup of the same answer.
     config = os.path.join(tmp, "bench.yaml")
     with open(config, "w") as f:
         f.write("limits:\n  rate_per_second: 0\n  connections_per_ip: 1024\n"
-                "  connections: 1024\n")
+                "  connections: 1024\n" +
+                ("" if cache else "server:\n  cache_bytes: 0\n"))
     proc = subprocess.Popen([SERVER, "--config", config, "--index", index,
                              "--listen", "127.0.0.1:0"],
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
@@ -423,6 +426,17 @@ def one_run(args, size, r, corpus, ref, tmp):
         out["sitrepd_rss_load"] = rss_kb(proc.pid)
     finally:
         stop(proc)
+    # The same rotation with the answer cache on, as sitrepd runs by
+    # default: after the first round every answer is a kept one.
+    proc, port = start_sitrepd(index, tmp, cache=True)
+    try:
+        log(f"size {size} run {r + 1}: throughput, cache on (load {loadavg()})")
+        for c in CONCURRENCY:
+            out["load"][("sitrep simple, cache", c)] = wrk(port, simple, c, args.wrk_seconds)
+            out["load"][("sitrep mixed, cache", c)] = wrk(port, mixed, c, args.wrk_seconds)
+        out["sitrepd_rss_cache"] = rss_kb(proc.pid)
+    finally:
+        stop(proc)
     nginx, nport = start_nginx(tmp, sample)
     try:
         for c in CONCURRENCY:
@@ -496,7 +510,8 @@ def report(size, csize, runs, meta):
     print("\n| wrk, 2 threads | " + " | ".join(f"c={c} req/s (p50 / p99 ms)" for c in CONCURRENCY)
           + " |")
     print("|---|" + "---|" * len(CONCURRENCY))
-    for name in ("sitrep simple", "sitrep mixed", "nginx static"):
+    for name in ("sitrep simple", "sitrep mixed", "sitrep simple, cache", "sitrep mixed, cache",
+                 "nginx static"):
         cells = []
         for c in CONCURRENCY:
             rps = med([r["load"][(name, c)]["rps"] for r in runs])
@@ -506,18 +521,20 @@ def report(size, csize, runs, meta):
             cells.append(f"{rps:,.0f} ({ms(p50)} / {ms(p99)})" +
                          (f", {errors} errors" if errors else ""))
         print(f"| {name} | " + " | ".join(cells) + " |")
-    cells = []
     s["rps8"] = med([r["load"][("sitrep simple", 8)]["rps"] for r in runs])
-    for c in CONCURRENCY:
-        a = med([r["load"][("sitrep simple", c)]["rps"] for r in runs])
-        b = med([r["load"][("nginx static", c)]["rps"] for r in runs])
-        cells.append(f"{100 * a / b:.1f} %")
-    print("| sitrep simple ÷ nginx | " + " | ".join(cells) + " |")
+    for name in ("sitrep simple", "sitrep simple, cache"):
+        cells = []
+        for c in CONCURRENCY:
+            a = med([r["load"][(name, c)]["rps"] for r in runs])
+            b = med([r["load"][("nginx static", c)]["rps"] for r in runs])
+            cells.append(f"{100 * a / b:.1f} %")
+        print(f"| {name} ÷ nginx | " + " | ".join(cells) + " |")
 
     print(f"\nsitrepd RSS: {med([r['sitrepd_rss_start'] for r in runs]) / 1024:.0f} MB "
           f"after start, {med([r['sitrepd_rss_queries'] for r in runs]) / 1024:.0f} MB after "
           f"the queries, {med([r['sitrepd_rss_load'] for r in runs]) / 1024:.0f} MB after the "
-          f"wrk runs; the static answer served by nginx is {runs[-1]['answer_bytes']:,} bytes "
+          f"wrk runs, {med([r['sitrepd_rss_cache'] for r in runs]) / 1024:.0f} MB after those "
+          f"with the cache on; the static answer served by nginx is {runs[-1]['answer_bytes']:,} bytes "
           f"(sitrepd's answer to the single-term query). Load average {meta['load']}.")
     s["rss"] = med([r["sitrepd_rss_load"] for r in runs])
     return s
