@@ -416,12 +416,20 @@ static void test_tagged(void)
          "sitrep:pacific-ocean"},
         {"Aleppo and Idlib were shelled as Syrian forces advanced.", "places", "Aleppo",
          "geonames:170063"},
+        /* Lower-case words inside a name, an acronym that spells a word. */
+        {"The embassies in Dar es Salaam and Nairobi were bombed in 1998.", "places",
+         "Dar es Salaam", "geonames:160263"},
+        {"A civilian was killed in an ambush in Port-au-Prince on Monday.", "places",
+         "Port-au-Prince", "geonames:3718426"},
+        {"The EU and the US provide food aid on humanitarian grounds.", "places", "US",
+         "sitrep:country-us"},
     };
     static const struct {
         const char *text, *word; /* word: neither a place nor a person */
     } neither[] = {
         {"The Kharkiv Regional Military Administration said two people were hurt.", "Kharkiv"},
         {"Photo: Getty Images. Reuters reported the strike.", "Getty Images"},
+        {"PLEASE HELP US NOW, the banner read.", "US"},
     };
     char path[4096];
     const char *src = getenv("SITREP_SOURCE_DIR");
