@@ -423,6 +423,13 @@ static void test_tagged(void)
          "Port-au-Prince", "geonames:3718426"},
         {"The EU and the US provide food aid on humanitarian grounds.", "places", "US",
          "sitrep:country-us"},
+        /* Areas, waters and former states of the supplement. */
+        {"Troops moved into North Waziristan after the attack.", "places", "North Waziristan",
+         "sitrep:north-waziristan"},
+        {"Croatia declared its independence from Yugoslavia in 1991.", "places", "Yugoslavia",
+         "sitrep:yugoslavia"},
+        {"The ferry sank in the Bay of Bengal on Sunday.", "places", "Bay of Bengal",
+         "sitrep:bay-of-bengal"},
     };
     static const struct {
         const char *text, *word; /* word: neither a place nor a person */
