@@ -423,6 +423,12 @@ static void test_tagged(void)
          "Port-au-Prince", "geonames:3718426"},
         {"The EU and the US provide food aid on humanitarian grounds.", "places", "US",
          "sitrep:country-us"},
+        /* A country's name the tagger splits at a sentence's start
+         * ("Saudi" an organisation, "Arabia" a person). */
+        {"Saudi Arabia is a Sunni Muslim country and Iraq has a Shi'ite majority.", "places",
+         "Saudi Arabia", "sitrep:country-sa"},
+        {"Ivory Coast has been divided between the rebel-held north and the south.", "places",
+         "Ivory Coast", "sitrep:country-ci"},
         /* Areas, waters and former states of the supplement. */
         {"Troops moved into North Waziristan after the attack.", "places", "North Waziristan",
          "sitrep:north-waziristan"},
