@@ -157,6 +157,21 @@ static bool any_place(const struct ex_doc *d, size_t tok, size_t ntok)
            how != SITREP_MATCH_SKELETON;
 }
 
+static bool capital(const struct ex_doc *d, size_t i);
+
+/* Is the span [tok, tok + ntok) with the capitalised word joined to it on
+ * either side a place the gazetteer knows well (known_place())?  The
+ * tagger, reading left to right, may split a name at the start of a
+ * sentence: "Saudi" an organisation, "Arabia" a person. */
+static bool glued_place(const struct ex_doc *d, size_t tok, size_t ntok)
+{
+    if (tok > 0 && ex_joined(d, tok) && capital(d, tok - 1) &&
+        known_place(d, tok - 1, ntok + 1, false))
+        return true;
+    return tok + ntok < d->ntoks && ex_joined(d, tok + ntok) && capital(d, tok + ntok) &&
+           known_place(d, tok, ntok + 1, false);
+}
+
 /* True when token i names a country or an admin-1 region. */
 static bool admin_place(const struct ex_doc *d, size_t i)
 {
@@ -170,8 +185,6 @@ static bool admin_place(const struct ex_doc *d, size_t i)
             return true;
     return false;
 }
-
-static bool capital(const struct ex_doc *d, size_t i);
 
 static bool claim(struct ex_doc *d, size_t tok, size_t ntok)
 {
@@ -358,7 +371,7 @@ bool ex_persons_tagged(struct ex_doc *d)
             continue;
         if (s->type == SITREP_NER_ORG) {
             /* "Tehran said", or a town it never saw: the places decide. */
-            if (any_place(d, a, n))
+            if (any_place(d, a, n) || glued_place(d, a, n))
                 continue;
             for (size_t t = a; t < a + n; t++)
                 if (d->toks[t].owner == EX_FREE)
@@ -402,7 +415,7 @@ bool ex_persons_tagged(struct ex_doc *d)
         if (bad || words == 0 || words > MAX_NAME_WORDS + 1 ||
             (ex_lex_flags(d, a + n - 1) & LX_STOP) ||
             (titled ? titled_place(d, j, a + n - j) : known_place(d, j, a + n - j, false)) ||
-            (j > a && known_place(d, a, n, false)))
+            (j > a && known_place(d, a, n, false)) || glued_place(d, a, n))
             continue;
         /* "clashes around Ter Ma'la", "Deir Ezzor city": a place the text
          * says is one, whatever the tagger, which never saw it, thinks. */

@@ -84,11 +84,12 @@ static bool tok_is(const struct ex_doc *d, size_t i, const char *w)
     return d->toks[i].len == n && memcmp(d->text + d->toks[i].start, w, n) == 0;
 }
 
-/* Lower-case words allowed inside a place name. */
+/* Lower-case words allowed inside a place name ("Isle of Man", "Dar es
+ * Salaam", "Port-au-Prince"). */
 static bool connector(const struct ex_doc *d, size_t i)
 {
-    static const char *const words[] = {"of", "and", "on", "upon", "sur", "am",
-                                        "im", "les", "y",  "en",   "the", NULL};
+    static const char *const words[] = {"of", "and", "on", "upon", "sur", "am",  "im",  "les",
+                                        "y",  "en",  "the", "es",  "au",  "aux", "des", NULL};
     if (!(d->toks[i].flags & TK_LOWER))
         return false;
     if (ex_lex_flags(d, i) & LX_PARTICLE)
@@ -290,6 +291,20 @@ static bool compound_adjective(const struct ex_doc *d, size_t i)
     return p + 1 == d->toks[i].start && d->text[p] == '-';
 }
 
+/* Is token i an all-capitals word of two letters among words
+ * that are not all capitals: an acronym ("US", "UK"), whatever ordinary
+ * word it spells? */
+static bool country_acronym(const struct ex_doc *d, size_t i)
+{
+    const struct ex_token *t = &d->toks[i];
+
+    if (!(t->flags & TK_ALLCAPS) || t->len != 2)
+        return false;
+    if (i > 0 && ex_joined(d, i) && (d->toks[i - 1].flags & TK_ALLCAPS))
+        return false;
+    return !(i + 1 < d->ntoks && ex_joined(d, i + 1) && (d->toks[i + 1].flags & TK_ALLCAPS));
+}
+
 /* Is the span [i, i + w) one word, or an article and one word? */
 static bool one_word(const struct ex_doc *d, size_t i, size_t w)
 {
@@ -354,6 +369,9 @@ static bool find_candidates(struct ex_doc *d, struct candidates *cs)
             if (!capital(d, i + w - 1))
                 continue;
             if (w == 1) {
+                /* "the US" is the country, "US" in "HELP US" the word. */
+                if (country_acronym(d, i))
+                    lx &= ~(unsigned)LX_STOP;
                 if (lx & (LX_STOP | LX_DEMONYM | LX_TITLE | LX_HONORIFIC | LX_PARTICLE |
                           LX_SPEECH_AFTER | LX_SPEECH_BEFORE | LX_ORG | LX_GEO))
                     break;

@@ -416,12 +416,33 @@ static void test_tagged(void)
          "sitrep:pacific-ocean"},
         {"Aleppo and Idlib were shelled as Syrian forces advanced.", "places", "Aleppo",
          "geonames:170063"},
+        /* Lower-case words inside a name, an acronym that spells a word. */
+        {"The embassies in Dar es Salaam and Nairobi were bombed in 1998.", "places",
+         "Dar es Salaam", "geonames:160263"},
+        {"A civilian was killed in an ambush in Port-au-Prince on Monday.", "places",
+         "Port-au-Prince", "geonames:3718426"},
+        {"The EU and the US provide food aid on humanitarian grounds.", "places", "US",
+         "sitrep:country-us"},
+        /* A country's name the tagger splits at a sentence's start
+         * ("Saudi" an organisation, "Arabia" a person). */
+        {"Saudi Arabia is a Sunni Muslim country and Iraq has a Shi'ite majority.", "places",
+         "Saudi Arabia", "sitrep:country-sa"},
+        {"Ivory Coast has been divided between the rebel-held north and the south.", "places",
+         "Ivory Coast", "sitrep:country-ci"},
+        /* Areas, waters and former states of the supplement. */
+        {"Troops moved into North Waziristan after the attack.", "places", "North Waziristan",
+         "sitrep:north-waziristan"},
+        {"Croatia declared its independence from Yugoslavia in 1991.", "places", "Yugoslavia",
+         "sitrep:yugoslavia"},
+        {"The ferry sank in the Bay of Bengal on Sunday.", "places", "Bay of Bengal",
+         "sitrep:bay-of-bengal"},
     };
     static const struct {
         const char *text, *word; /* word: neither a place nor a person */
     } neither[] = {
         {"The Kharkiv Regional Military Administration said two people were hurt.", "Kharkiv"},
         {"Photo: Getty Images. Reuters reported the strike.", "Getty Images"},
+        {"PLEASE HELP US NOW, the banner read.", "US"},
     };
     char path[4096];
     const char *src = getenv("SITREP_SOURCE_DIR");
