@@ -254,7 +254,8 @@ static unsigned search(const struct srv_app *app, struct srv_request *req,
         goto out;
     }
     if (app->cache && (req->cache_key = cache_key(&s, params, &req->cache_key_len))) {
-        req->text = srv_cache_get(app->cache, req->cache_key, req->cache_key_len, &req->text_len);
+        req->text = srv_cache_get(app->cache, req->cache_key, req->cache_key_len, &req->text_len,
+                                  req->text_tag);
         req->cache_status = req->text ? "hit" : "miss";
         if (req->text) {
             zero_took(req->text, &req->text_len);

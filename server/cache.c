@@ -3,6 +3,7 @@
 #include "cache.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ struct entry {
     struct entry *newer, *older;    /* recency list */
     uint64_t hash;
     size_t key_len, len;
+    char tag[SRV_CACHE_TAG_SIZE];
     char bytes[];                   /* key, then the answer and a NUL */
 };
 
@@ -130,7 +132,8 @@ static void maybe_grow(struct srv_cache *c)
     c->n_buckets = n;
 }
 
-char *srv_cache_get(struct srv_cache *c, const char *key, size_t key_len, size_t *len)
+char *srv_cache_get(struct srv_cache *c, const char *key, size_t key_len, size_t *len,
+                    char tag[SRV_CACHE_TAG_SIZE])
 {
     uint64_t hash = sitrep_fnv1a(SITREP_FNV_SEED, key, key_len);
     char *out = NULL;
@@ -139,6 +142,7 @@ char *srv_cache_get(struct srv_cache *c, const char *key, size_t key_len, size_t
     if (e && (out = malloc(e->len + 1))) {
         memcpy(out, e->bytes + e->key_len, e->len + 1);
         *len = e->len;
+        memcpy(tag, e->tag, SRV_CACHE_TAG_SIZE);
         unlink_recency(c, e);
         push_newest(c, e);
     }
@@ -151,7 +155,7 @@ char *srv_cache_get(struct srv_cache *c, const char *key, size_t key_len, size_t
 }
 
 void srv_cache_put(struct srv_cache *c, const char *key, size_t key_len, const char *text,
-                   size_t len)
+                   size_t len, const char *tag)
 {
     uint64_t hash = sitrep_fnv1a(SITREP_FNV_SEED, key, key_len);
     size_t size = sizeof(struct entry) + key_len + len + 1;
@@ -162,6 +166,7 @@ void srv_cache_put(struct srv_cache *c, const char *key, size_t key_len, const c
     e->key_len = key_len;
     e->len = len;
     e->chain = NULL;
+    snprintf(e->tag, sizeof e->tag, "%s", tag);
     memcpy(e->bytes, key, key_len);
     memcpy(e->bytes + key_len, text, len);
     e->bytes[key_len + len] = '\0';

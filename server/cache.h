@@ -23,6 +23,10 @@
 
 struct srv_cache;
 
+/* Room for the tag kept beside an answer (its ETag, etag.h): computing it
+ * costs more than the rest of a hit. */
+#define SRV_CACHE_TAG_SIZE 48
+
 /* A cache holding at most max_bytes of keys and answers.  NULL when out of
  * memory. */
 struct srv_cache *srv_cache_create(size_t max_bytes);
@@ -31,17 +35,19 @@ struct srv_cache *srv_cache_create(size_t max_bytes);
 void srv_cache_destroy(struct srv_cache *c);
 
 /* Returns a newly allocated, NUL-terminated copy of the answer stored under
- * key (the caller frees it) with its length in *len; NULL when there is none
- * (or no memory for the copy).  A hit makes the answer the most recently
- * used. */
-char *srv_cache_get(struct srv_cache *c, const char *key, size_t key_len, size_t *len);
+ * key (the caller frees it) with its length in *len and its tag in tag;
+ * NULL when there is none (or no memory for the copy).  A hit makes the
+ * answer the most recently used. */
+char *srv_cache_get(struct srv_cache *c, const char *key, size_t key_len, size_t *len,
+                    char tag[SRV_CACHE_TAG_SIZE]);
 
-/* Stores a copy of text under key (replacing an answer already there),
+/* Stores a copy of text and of tag (a string, "" for none, truncated to
+ * SRV_CACHE_TAG_SIZE - 1 bytes) under key (replacing an answer already there),
  * evicting the least recently used answers to stay within the bound.  An
  * answer over an eighth of the bound is not kept, so one huge page cannot
  * empty the cache.  Out of memory only means nothing is stored. */
 void srv_cache_put(struct srv_cache *c, const char *key, size_t key_len, const char *text,
-                   size_t len);
+                   size_t len, const char *tag);
 
 /* Counters for /v1/stats and tests: answers held, their bytes, hits and
  * misses since start. */

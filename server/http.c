@@ -216,6 +216,9 @@ static enum MHD_Result check_none_match(void *cls, enum MHD_ValueKind kind, cons
  * A 200 JSON answer to GET or HEAD gets an ETag (etag.h), and becomes a 304
  * without a body when If-None-Match matches it.  Streamed exports have none:
  * their bytes are not known before they are sent. */
+/* A kept answer's tag is its ETag. */
+_Static_assert(SRV_ETAG_SIZE == SRV_CACHE_TAG_SIZE, "cache tags hold ETags");
+
 static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
                                struct conn_state *st, unsigned status, json_t *body)
 {
@@ -238,23 +241,30 @@ static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
         }
         goto headers;
     }
+    bool kept = false;
     if (body) {
         text = json_dumps(body, JSON_FLAGS);
         json_decref(body);
         if (!text)
             status = 500;
-        else if (status == 200 && st->req.cache_key)
-            srv_cache_put(h->app->cache, st->req.cache_key, st->req.cache_key_len, text,
-                          strlen(text));
     } else if (status == 200 && st->req.text) {
-        text = st->req.text; /* a kept answer (cache.h) */
+        text = st->req.text; /* a kept answer (cache.h), with its tag */
         st->req.text = NULL;
+        kept = true;
+        memcpy(etag, st->req.text_tag, sizeof etag);
     } else if (status != 204 && status != 304) {
         status = 500;
     }
-    if (text && status == 200 &&
-        (strcmp(st->req.method, "GET") == 0 || strcmp(st->req.method, "HEAD") == 0) &&
-        srv_etag_of_text(text, strlen(text), etag)) {
+    bool tagged = text && status == 200 &&
+                  (strcmp(st->req.method, "GET") == 0 || strcmp(st->req.method, "HEAD") == 0);
+    if (tagged && !etag[0] && !srv_etag_of_text(text, strlen(text), etag))
+        etag[0] = '\0';
+    if (!kept && text && status == 200 && st->req.cache_key)
+        srv_cache_put(h->app->cache, st->req.cache_key, st->req.cache_key_len, text,
+                      strlen(text), etag);
+    if (!tagged)
+        etag[0] = '\0';
+    if (tagged && etag[0]) {
         struct none_match nm = {etag, false};
         MHD_get_connection_values(conn, MHD_HEADER_KIND, check_none_match, &nm);
         if (nm.match) {

@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cache.h"
+
 /* One key=value pair; both strings owned by the multimap, NUL-terminated,
  * and guaranteed free of embedded NULs. */
 struct srv_param {
@@ -82,6 +84,7 @@ struct srv_request {
      * under it.  cache_status is "hit", "miss" or NULL (X-Cache). */
     char *text;
     size_t text_len;
+    char text_tag[SRV_CACHE_TAG_SIZE]; /* text's ETag, "" when it has none */
     char *cache_key;
     size_t cache_key_len;
     const char *cache_status;

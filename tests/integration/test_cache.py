@@ -95,6 +95,23 @@ class CacheTest(unittest.TestCase):
         self.assertEqual(r.headers.get("x-cache"), "hit")
         self.assertEqual(len(r.body["hits"]), 3)
 
+    def test_post_first_then_get_has_an_etag(self):
+        """A POST answer has no ETag; the GET that finds it kept gets one,
+        the same as the GET that ran."""
+        body = json.dumps({"q": "report", "limit": 4})
+        r = self.srv.request("POST", "/v1/search", body=body,
+                             headers={"Content-Type": "application/json"})
+        self.assertEqual((r.status, r.headers.get("x-cache")), (200, "miss"))
+        self.assertNotIn("etag", r.headers)
+        g = self.srv.get("/v1/search", {"q": "report", "limit": 4})
+        self.assertEqual(g.headers.get("x-cache"), "hit")
+        self.assertRegex(g.headers.get("etag", ""), r'^W/"[0-9a-f]+-[0-9a-f]{16}"$')
+        self.assertEqual(self.srv.get("/v1/search", {"q": "report", "limit": 4})
+                         .headers.get("etag"), g.headers["etag"])
+        ran = self.srv.get("/v1/search", {"limit": 4, "q": "report"})  # another key
+        self.assertEqual(ran.headers.get("x-cache"), "miss")
+        self.assertEqual(ran.headers["etag"], g.headers["etag"])
+
     def test_errors_are_not_kept(self):
         for _ in range(2):
             r = self.srv.get("/v1/search", {"q": "shelling", "limit": "abc"})

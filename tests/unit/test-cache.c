@@ -10,14 +10,15 @@
 
 static void put(struct srv_cache *c, const char *key, const char *text)
 {
-    srv_cache_put(c, key, strlen(key), text, strlen(text));
+    srv_cache_put(c, key, strlen(key), text, strlen(text), "");
 }
 
 /* The text kept under key, or "" when none; the caller frees. */
 static char *get(struct srv_cache *c, const char *key)
 {
     size_t len = 0;
-    char *t = srv_cache_get(c, key, strlen(key), &len);
+    char tag[SRV_CACHE_TAG_SIZE];
+    char *t = srv_cache_get(c, key, strlen(key), &len, tag);
     if (t)
         CHECK(strlen(t) == len);
     return t ? t : strdup("");
@@ -43,15 +44,21 @@ static void test_hit_miss_replace(void)
     put(c, "a", "{\"x\":3}"); /* replaces */
     check_get(c, "a", "{\"x\":3}");
     /* Keys differ by their bytes and length, NULs included. */
-    srv_cache_put(c, "k\0a", 3, "one", 3);
-    srv_cache_put(c, "k\0b", 3, "two", 3);
+    srv_cache_put(c, "k\0a", 3, "one", 3, "W/\"3-1\"");
+    srv_cache_put(c, "k\0b", 3, "two", 3, "");
     size_t len;
-    char *t = srv_cache_get(c, "k\0a", 3, &len);
+    char tag[SRV_CACHE_TAG_SIZE];
+    char *t = srv_cache_get(c, "k\0a", 3, &len, tag);
     CHECK(t && len == 3 && strcmp(t, "one") == 0);
+    CHECK_STR(tag, "W/\"3-1\"");
+    free(t);
+    t = srv_cache_get(c, "k\0b", 3, &len, tag);
+    CHECK(t && strcmp(t, "two") == 0);
+    CHECK_STR(tag, "");
     free(t);
     srv_cache_get_stats(c, &st);
     CHECK(st.entries == 4);
-    CHECK(st.hits == 4 && st.misses == 1);
+    CHECK(st.hits == 5 && st.misses == 1);
     srv_cache_destroy(c);
 }
 
