@@ -856,10 +856,10 @@ sitrep_status sitrep_results_snippet(sitrep_results *r, const char *text, size_t
             r->has_words = 0;
             for (auto it = r->query.get_unique_terms_begin(); it != r->query.get_unique_terms_end(); ++it) {
                 const std::string &term = *it;
-                if (!term.empty() && (term[0] == 'Z' || !(term[0] >= 'A' && term[0] <= 'Z'))) {
+                if (!term.empty() && (term[0] == 'Z' || !(term[0] >= 'A' && term[0] <= 'Z')))
                     r->has_words = 1;
-                    break;
-                }
+                if (!term.empty() && term[0] == 'Z')
+                    r->has_stems = true;
             }
         }
         try {
@@ -870,11 +870,15 @@ sitrep_status sitrep_results_snippet(sitrep_results *r, const char *text, size_t
              * late in a long text, so an empty answer gets the exhaustive
              * pass before falling back to the lead. */
             const unsigned flags = Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH;
+            /* Stemming every word of the text was most of a snippet's cost;
+             * a query without stems (phrases, names) needs none. */
+            const Xapian::Stem none;
+            const Xapian::Stem &stem = r->has_stems ? sitrep_store::stemmer() : none;
             if (r->has_words)
-                s = r->mset.snippet(t, length, sitrep_store::stemmer(), flags, pre, post, "...");
+                s = r->mset.snippet(t, length, stem, flags, pre, post, "...");
             if (r->has_words && s.empty())
-                s = r->mset.snippet(t, length, sitrep_store::stemmer(),
-                                    flags | Xapian::MSet::SNIPPET_EXHAUSTIVE, pre, post, "...");
+                s = r->mset.snippet(t, length, stem, flags | Xapian::MSet::SNIPPET_EXHAUSTIVE, pre,
+                                    post, "...");
         } catch (const Xapian::DatabaseModifiedError &) {
             /* Term statistics are read for the query terms; a concurrent
              * commit only costs us the highlighting. */
