@@ -126,7 +126,7 @@ static const struct config_row config_rows[] = {
     ROW_UINT("limits.rate_per_second", rate_per_second, 0, 1000000, 100),
     ROW_UINT("limits.rate_burst", rate_burst, 1, 1000000, 400),
 
-    ROW_UINT("indexer.batch_size", batch_size, 1, 1000000, 1000),
+    ROW_UINT("indexer.batch_size", batch_size, 1, 1000000, 250),
     ROW_SIZE("indexer.max_record_bytes", max_record_bytes, 1 * KIB, 1 * GIB, 8 * MIB),
 
     ROW_KEYS("api_keys", api_keys, n_api_keys, 1000),

@@ -55,7 +55,7 @@ struct sitrep_config {
     unsigned rate_burst;        /* limits.rate_burst, requests a client may send at once,
                                    400 */
     /* indexer: */
-    unsigned batch_size;      /* indexer.batch_size, documents per commit, 1000 */
+    unsigned batch_size;      /* indexer.batch_size, documents per commit, 250 */
     size_t max_record_bytes;  /* indexer.max_record_bytes, 8 MiB */
     /* api_keys: list of {name, key, scopes: [search, ingest, admin]} */
     struct sitrep_api_key *api_keys;

@@ -384,7 +384,7 @@ static int cmd_index(int argc, char **argv)
     if (!load_config(&cfg, config_path))
         goto out;
     have_cfg = true;
-    opt.batch_size = cfg.batch_size ? cfg.batch_size : 1000;
+    opt.batch_size = cfg.batch_size ? cfg.batch_size : 250;
     opt.max_record_bytes = cfg.max_record_bytes;
     if (batch) {
         char *end;

@@ -161,7 +161,7 @@ static void test_defaults(void)
     CHECK(cfg.connection_memory_bytes == 128 * KIB);
     CHECK(cfg.rate_per_second == 100);
     CHECK(cfg.rate_burst == 400);
-    CHECK(cfg.batch_size == 1000);
+    CHECK(cfg.batch_size == 250);
     CHECK(cfg.max_record_bytes == 8 * MIB);
     CHECK(cfg.api_keys == NULL && cfg.n_api_keys == 0);
     sitrep_config_free(&cfg);
