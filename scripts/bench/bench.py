@@ -377,6 +377,16 @@ def wrk(port, paths, conns, seconds, threads=2):
     sys.exit(f"wrk failed: {p.stdout}{p.stderr}")
 
 
+def throughput(out, port, suffix, args):
+    """wrk at each concurrency over the simple queries and the whole mix,
+    into out["load"][("sitrep simple" + suffix, c)] and "sitrep mixed"."""
+    simple = [search_path(p) for _, p, s in QUERIES if s]
+    mixed = [search_path(p) for _, p, _ in QUERIES]
+    for c in CONCURRENCY:
+        out["load"][("sitrep simple" + suffix, c)] = wrk(port, simple, c, args.wrk_seconds)
+        out["load"][("sitrep mixed" + suffix, c)] = wrk(port, mixed, c, args.wrk_seconds)
+
+
 # ---- one run ------------------------------------------------------------
 
 def one_run(args, size, r, corpus, ref, tmp):
@@ -418,11 +428,7 @@ def one_run(args, size, r, corpus, ref, tmp):
                 out["hits"].setdefault(name, {})[x["kind"]] = \
                     ("" if x.get("exact", True) else "≥") + str(x["hits"])
         log(f"size {size} run {r + 1}: throughput (load {loadavg()})")
-        simple = [search_path(p) for _, p, s in QUERIES if s]
-        mixed = [search_path(p) for _, p, _ in QUERIES]
-        for c in CONCURRENCY:
-            out["load"][("sitrep simple", c)] = wrk(port, simple, c, args.wrk_seconds)
-            out["load"][("sitrep mixed", c)] = wrk(port, mixed, c, args.wrk_seconds)
+        throughput(out, port, "", args)
         out["sitrepd_rss_load"] = rss_kb(proc.pid)
     finally:
         stop(proc)
@@ -431,9 +437,7 @@ def one_run(args, size, r, corpus, ref, tmp):
     proc, port = start_sitrepd(index, tmp, cache=True)
     try:
         log(f"size {size} run {r + 1}: throughput, cache on (load {loadavg()})")
-        for c in CONCURRENCY:
-            out["load"][("sitrep simple, cache", c)] = wrk(port, simple, c, args.wrk_seconds)
-            out["load"][("sitrep mixed, cache", c)] = wrk(port, mixed, c, args.wrk_seconds)
+        throughput(out, port, ", cache", args)
         out["sitrepd_rss_cache"] = rss_kb(proc.pid)
     finally:
         stop(proc)
