@@ -15,11 +15,13 @@ namespace {
  * one array: a million inserts cost a few reallocations instead of a
  * million node allocations and frees, which were most of a faceted
  * query's time with std::unordered_set.  The key 0 marks an empty slot,
- * so a key of 0 is stored as 1 (one more tolerated hash collision). */
-class flat_u64_map {
+ * so a key of 0 is stored as 1 (one more tolerated hash collision).  A set
+ * (Values false) keeps no value array: the (value, group) pairs of a large
+ * count are the biggest table, so that halves a faceted query's memory. */
+template <bool Values> class flat_u64_table {
   public:
-    /* Returns the value slot of key, inserting it with value 0 if absent;
-     * *fresh says which. */
+    /* Finds key, inserting it (with value 0) if absent; *fresh says which.
+     * Returns its value slot (in a set, a scratch word). */
     uint64_t &at(uint64_t key, bool *fresh)
     {
         if (key == 0)
@@ -33,10 +35,11 @@ class flat_u64_map {
         *fresh = keys[i] == 0;
         if (*fresh) {
             keys[i] = key;
-            vals[i] = 0;
             used++;
+            if (Values)
+                vals[i] = 0;
         }
-        return vals[i];
+        return Values ? vals[i] : scratch;
     }
     size_t size() const
     {
@@ -46,7 +49,7 @@ class flat_u64_map {
     {
         for (size_t i = 0; i < keys.size(); i++)
             if (keys[i] != 0)
-                f(keys[i], vals[i]);
+                f(keys[i], Values ? vals[i] : 0);
     }
 
   private:
@@ -62,17 +65,23 @@ class flat_u64_map {
         std::vector<uint64_t> ok = std::move(keys), ov = std::move(vals);
         size_t n = ok.empty() ? 1024 : ok.size() * 2;
         keys.assign(n, 0);
-        vals.assign(n, 0);
+        if (Values)
+            vals.assign(n, 0);
         used = 0;
         for (size_t i = 0; i < ok.size(); i++)
             if (ok[i] != 0) {
                 bool fresh;
-                at(ok[i], &fresh) = ov[i];
+                uint64_t &v = at(ok[i], &fresh);
+                if (Values)
+                    v = ov[i];
             }
     }
     std::vector<uint64_t> keys, vals;
+    uint64_t scratch = 0;
     size_t used = 0;
 };
+using flat_u64_map = flat_u64_table<true>;
+using flat_u64_set = flat_u64_table<false>;
 
 /* Counts the values of every facet asked for over the matches the matcher
  * hands it: one pass, one value read per match and facet.  Facet lists
@@ -210,12 +219,12 @@ class facet_spy : public Xapian::MatchSpy {
         enum sitrep_facet facet;
         std::vector<tally> counts; /* in order of first sight */
         flat_u64_map index;        /* hash of a value -> its place in counts + 1 */
-        flat_u64_map seen;  /* list facets: (value, group) pairs, values unused */
+        flat_u64_set seen;  /* list facets: (value, group) pairs */
         flat_u64_map first; /* date facets: group -> earliest packed key + 1 */
     };
     std::vector<counter> counters;
     bool count_groups;
-    flat_u64_map groups; /* values unused */
+    flat_u64_set groups;
 
     /* Values are told apart by a 64-bit hash (two values sharing one, odds
      * about 10^-12 at a million distinct values, would share a count). */
