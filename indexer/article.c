@@ -316,6 +316,12 @@ json_t *sitrep_record_parse(const char *data, size_t len, const char **text, siz
 {
     const char *sep = memchr(data, SITREP_RECORD_SEP, len);
     json_t *o = json_loadb(data, sep ? (size_t)(sep - data) : len, 0, err);
+    const char *ignored;
+    size_t ignored_len;
+    if (!text || !text_len) {
+        text = &ignored;
+        text_len = &ignored_len;
+    }
     *text = NULL;
     *text_len = 0;
     if (o && !json_is_object(o)) {
@@ -342,7 +348,8 @@ json_t *sitrep_record_load(const char *data, size_t len, json_error_t *err)
     const char *text;
     size_t text_len;
     json_t *o = sitrep_record_parse(data, len, &text, &text_len, err);
-    if (o && memchr(data, SITREP_RECORD_SEP, len) &&
+    /* The older format has its "text" already. */
+    if (o && text && !json_object_get(o, "text") &&
         json_object_set_new(o, "text", json_stringn(text, text_len))) {
         json_decref(o);
         o = NULL;

@@ -68,8 +68,9 @@ char *sitrep_article_to_record(const struct sitrep_article *a, size_t *len);
 /* Parses a stored record.  Returns a new reference to its object (the
  * caller decrefs), or NULL with err filled (err may be NULL).  *text and
  * *text_len give the text, pointing into data or into the returned object,
- * so valid while both live; NULL and 0 when the record has none.  The
- * object holds "text" only in the older format. */
+ * so valid while both live; NULL and 0 when the record has none (text and
+ * text_len may be NULL when the text is not wanted).  The object holds
+ * "text" only in the older format. */
 json_t *sitrep_record_parse(const char *data, size_t len, const char **text, size_t *text_len,
                             json_error_t *err);
 

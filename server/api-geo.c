@@ -43,11 +43,9 @@ static sitrep_status top_articles(struct srv_search *s, const char *place, json_
     for (size_t i = 0; i < sitrep_results_count(r); i++) {
         struct sitrep_hit h;
         json_t *record;
-        const char *text;
-        size_t text_len;
         if ((st = sitrep_results_get(r, i, &h)) != SITREP_OK)
             goto out;
-        record = sitrep_record_parse(h.data, h.data_len, &text, &text_len, NULL);
+        record = sitrep_record_parse(h.data, h.data_len, NULL, NULL, NULL);
         json_t *id = json_object_get(record, "id");
         int failed = json_array_append(ids, json_is_string(id) ? id : json_null());
         json_decref(record);

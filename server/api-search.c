@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "cursor.h"
+#include "etag.h"
 #include "export.h"
 #include "hits.h"
 #include "search.h"
@@ -199,12 +200,8 @@ static char *cache_key(const struct srv_search *s, const struct srv_params *para
  * also how the ETag reads it, etag.h, so the tag stays the same). */
 static void zero_took(char *text, size_t *len)
 {
-    static const char key[] = "\"took_ms\":";
-    char *p = strstr(text, key);
-    if (!p)
-        return;
-    p += sizeof key - 1;
-    size_t digits = strspn(p, "0123456789");
+    size_t digits;
+    char *p = (char *)srv_etag_took_ms(text, &digits);
     if (digits == 0)
         return;
     *p = '0';

@@ -14,21 +14,29 @@
 
 #include "text.h"
 
-bool srv_etag_of_text(const char *text, size_t len, char etag[SRV_ETAG_SIZE])
+const char *srv_etag_took_ms(const char *text, size_t *digits)
 {
     static const char key[] = "\"took_ms\":";
-    const char *at = text ? strstr(text, key) : NULL;
+    const char *at = strstr(text, key);
+    *digits = 0;
+    if (!at)
+        return NULL;
+    at += sizeof key - 1;
+    while (at[*digits] >= '0' && at[*digits] <= '9')
+        (*digits)++;
+    return at;
+}
+
+bool srv_etag_of_text(const char *text, size_t len, char etag[SRV_ETAG_SIZE])
+{
+    const char *at;
     uint64_t h;
     size_t digits = 0, tagged_len = len;
 
     etag[0] = '\0';
     if (!text)
         return false;
-    if (at) {
-        at += sizeof key - 1;
-        while (at[digits] >= '0' && at[digits] <= '9')
-            digits++;
-    }
+    at = srv_etag_took_ms(text, &digits);
     if (digits) {
         /* The text with the value written as 0: prefix, "0", the rest. */
         h = sitrep_fnv1a(SITREP_FNV_SEED, text, (size_t)(at - text));

@@ -32,6 +32,11 @@
  * NULL. */
 bool srv_etag_of_text(const char *text, size_t len, char etag[SRV_ETAG_SIZE]);
 
+/* The value of an answer's took_ms as above: a pointer to its digits in
+ * text (NUL-terminated) with their count in *digits, or NULL (and 0) when
+ * text has no such member. */
+const char *srv_etag_took_ms(const char *text, size_t *digits);
+
 /* True when the If-None-Match field value (one header line; NULL is no
  * header) matches etag: "*", or any entity-tag of its comma-separated list
  * equal to etag under weak comparison (opaque tags equal, W/ ignored on

@@ -255,13 +255,14 @@ static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
     } else if (status != 204 && status != 304) {
         status = 500;
     }
+    size_t text_len = text ? strlen(text) : 0;
     bool tagged = text && status == 200 &&
                   (strcmp(st->req.method, "GET") == 0 || strcmp(st->req.method, "HEAD") == 0);
-    if (tagged && !etag[0] && !srv_etag_of_text(text, strlen(text), etag))
+    if (tagged && !etag[0] && !srv_etag_of_text(text, text_len, etag))
         etag[0] = '\0';
     if (!kept && text && status == 200 && st->req.cache_key)
-        srv_cache_put(h->app->cache, st->req.cache_key, st->req.cache_key_len, text,
-                      strlen(text), etag);
+        srv_cache_put(h->app->cache, st->req.cache_key, st->req.cache_key_len, text, text_len,
+                      etag);
     if (!tagged)
         etag[0] = '\0';
     if (tagged && etag[0]) {
@@ -274,7 +275,7 @@ static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
         }
     }
     if (text)
-        resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+        resp = MHD_create_response_from_buffer(text_len, text, MHD_RESPMEM_MUST_FREE);
     else if (status == 204 || status == 304)
         /* MHD 0.9.75 adds "Content-Length: 0" to a 304 (RFC 9110 8.6 wants
          * none or the 200's); clients and caches ignore it there (RFC 9111

@@ -73,8 +73,8 @@ CONFIG = (
 
 # Response headers sitrepd or MHD may send; anything else came from a
 # request (header injection) and fails the row.
-KNOWN_HEADERS = {"x-cache", 
-    "date", "connection", "content-type", "content-length", "transfer-encoding",
+KNOWN_HEADERS = {
+    "x-cache", "date", "connection", "content-type", "content-length", "transfer-encoding",
     "x-request-id", "x-index-revision", "etag", "allow", "www-authenticate", "retry-after",
     "vary", "access-control-allow-origin", "access-control-expose-headers",
     "access-control-allow-methods", "access-control-allow-headers", "access-control-max-age",
