@@ -73,7 +73,9 @@ struct sitrep_results {
     /* Whether the query holds words a snippet can highlight: -1 until
      * the first snippet asks. */
     int has_words = -1;
-    bool has_stems = false; /* and whether some are stems ("Z" terms) */
+    /* The stemmer snippets use: none when the query has no stems ("Z"
+     * terms), else English behind a filter on the stems' first bytes. */
+    Xapian::Stem snippet_stem;
     uint64_t estimate = 0, lower = 0, upper = 0;
     std::vector<sitrep_facet_entry> facets[SITREP_FACET_LAST];
 };

@@ -851,6 +851,42 @@ static std::string lead(const char *text, size_t len, size_t length)
     return out;
 }
 
+namespace {
+
+/* English stemming for snippets, only for words that can match a stem of
+ * the query.  Xapian's snippets stem every word of a hit's text, which
+ * was most of a snippet's cost.  Porter2 rewrites suffixes only and keeps
+ * words of up to two bytes as they are, so a word whose first two bytes
+ * begin no query stem cannot stem to one: it is handed back unstemmed,
+ * which matches no "Z" term either. */
+class prefix_stemmer : public Xapian::StemImplementation {
+    Xapian::Stem english = sitrep_store::stemmer();
+    std::vector<std::string> heads; /* first two bytes of each stem */
+
+  public:
+    explicit prefix_stemmer(const Xapian::Query &q)
+    {
+        for (auto it = q.get_unique_terms_begin(); it != q.get_unique_terms_end(); ++it)
+            if (!(*it).empty() && (*it)[0] == 'Z')
+                heads.push_back((*it).substr(1, 2));
+    }
+    std::string operator()(const std::string &word) override
+    {
+        if (word.size() < 2)
+            return english(word);
+        for (const std::string &h : heads)
+            if (h.size() < 2 || word.compare(0, 2, h) == 0)
+                return english(word);
+        return word;
+    }
+    std::string get_description() const override
+    {
+        return "sitrep::prefix_stemmer";
+    }
+};
+
+} // namespace
+
 sitrep_status sitrep_results_snippet(sitrep_results *r, const char *text, size_t len,
                                      size_t length, const char *pre, const char *post,
                                      char **out) noexcept
@@ -862,14 +898,18 @@ sitrep_status sitrep_results_snippet(sitrep_results *r, const char *text, size_t
         if (r->has_words < 0) {
             /* Snippets match unprefixed words and their "Z" stems; filter
              * terms carry other upper-case prefixes. */
+            bool has_stems = false;
             r->has_words = 0;
             for (auto it = r->query.get_unique_terms_begin(); it != r->query.get_unique_terms_end(); ++it) {
                 const std::string &term = *it;
                 if (!term.empty() && (term[0] == 'Z' || !(term[0] >= 'A' && term[0] <= 'Z')))
                     r->has_words = 1;
                 if (!term.empty() && term[0] == 'Z')
-                    r->has_stems = true;
+                    has_stems = true;
             }
+            /* A query without stems (phrases, names) needs no stemming. */
+            if (has_stems)
+                r->snippet_stem = Xapian::Stem(new prefix_stemmer(r->query));
         }
         try {
             /* No SNIPPET_BACKGROUND_MODEL: it asks the index for the
@@ -879,10 +919,7 @@ sitrep_status sitrep_results_snippet(sitrep_results *r, const char *text, size_t
              * late in a long text, so an empty answer gets the exhaustive
              * pass before falling back to the lead. */
             const unsigned flags = Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH;
-            /* Stemming every word of the text was most of a snippet's cost;
-             * a query without stems (phrases, names) needs none. */
-            const Xapian::Stem none;
-            const Xapian::Stem &stem = r->has_stems ? sitrep_store::stemmer() : none;
+            const Xapian::Stem &stem = r->snippet_stem;
             if (r->has_words)
                 s = r->mset.snippet(t, length, stem, flags, pre, post, "...");
             if (r->has_words && s.empty())

@@ -366,6 +366,22 @@ int main(void)
                 SITREP_OK);
         CHECK(snip && strstr(snip, "<mark>shelling</mark>") && strstr(snip, "&lt;b&gt;"));
         free(snip);
+        /* Other forms of the stem are marked, and only they (snippets
+         * stem only words that begin like a stem of the query). */
+        text = "She saw shells fall; the shelled town, a shelter.";
+        REQUIRE(sitrep_results_snippet(r, text, strlen(text), 200, "[", "]", &snip) == SITREP_OK);
+        CHECK(snip && strstr(snip, "She saw [shells] fall; the [shelled] town, a shelter."));
+        free(snip);
+        sitrep_results_destroy(r);
+        sitrep_query_destroy(q);
+        /* Porter2 turns a final "y" into "i": "cities" and "city" share it. */
+        REQUIRE(sitrep_query_new(db, &q) == SITREP_OK);
+        REQUIRE(sitrep_query_set_text(q, "cities", NULL, NULL) == SITREP_OK);
+        REQUIRE(sitrep_query_run(q, 0, 10, 0, &r) == SITREP_OK);
+        text = "Two cities, one city, a citizen.";
+        REQUIRE(sitrep_results_snippet(r, text, strlen(text), 200, "[", "]", &snip) == SITREP_OK);
+        CHECK(snip && strstr(snip, "Two [cities], one [city], a citizen."));
+        free(snip);
         sitrep_results_destroy(r);
         sitrep_query_destroy(q);
     }
