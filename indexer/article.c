@@ -294,7 +294,7 @@ char *sitrep_article_to_record(const struct sitrep_article *a, size_t *len)
         json_object_set_new(o, "persons", record_persons(json_object_get(ents, "persons"))) ||
         json_object_set_new(o, "event_dates", record_dates(json_object_get(ents, "dates"))))
         goto out;
-    if (!(head = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12))))
+    if (!(head = json_dumps(o, SITREP_RECORD_JSON_FLAGS)))
         goto out;
     head_len = strlen(head);
     if (!(out = malloc(head_len + 1 + a->text_len + 1)))

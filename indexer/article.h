@@ -60,6 +60,8 @@ sitrep_status sitrep_article_normalise(struct sitrep_article *a, size_t max_byte
  * Indexes written before kept "text" inside the object; the readers below
  * take both. */
 #define SITREP_RECORD_SEP '\x1e'
+/* How the head is serialised (jansson flags). */
+#define SITREP_RECORD_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
 
 /* Returns the stored record, newly allocated (caller frees), and its length
  * in *len; NULL when out of memory. */

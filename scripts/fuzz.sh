@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(reader params config extract)
+[ ${#targets[@]} -eq 0 ] && targets=(reader params config extract rawjson)
 builddir=${SITREP_FUZZ_BUILD_DIR:-build-fuzz}
 case $seconds in
   '' | *[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, not '$seconds'" >&2; exit 2 ;;

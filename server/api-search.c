@@ -209,6 +209,19 @@ static void zero_took(char *text, size_t *len)
     *len -= digits - 1;
 }
 
+/* Writes took_ms's digits at byte at of the answer being built. */
+static sitrep_status insert_took(struct sitrep_buf *b, size_t at, long long ms)
+{
+    char digits[24];
+    int n = snprintf(digits, sizeof digits, "%lld", ms);
+    sitrep_status st = sitrep_buf_append(b, digits, (size_t)n);
+    if (st == SITREP_OK) {
+        memmove(b->data + at + n, b->data + at, b->len - (size_t)n - at);
+        memcpy(b->data + at, digits, (size_t)n);
+    }
+    return st;
+}
+
 /* The search itself, from parameters in either form. */
 static unsigned search(const struct srv_app *app, struct srv_request *req,
                        const struct srv_params *params, json_t **out)
@@ -222,8 +235,12 @@ static unsigned search(const struct srv_app *app, struct srv_request *req,
     unsigned status;
     sitrep_status st;
     uint64_t fp = 0;
+    struct sitrep_buf text;
+    size_t took_at = 0;
+    char num[96];
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    sitrep_buf_init(&text, SIZE_MAX);
     srv_search_init(&s);
     if ((status = srv_search_prepare(app, req, params, SRV_EP_SEARCH, &s, out)))
         goto out;
@@ -280,39 +297,44 @@ static unsigned search(const struct srv_app *app, struct srv_request *req,
 
     uint64_t estimate, lower, upper;
     sitrep_results_total(res, &estimate, &lower, &upper);
-    json_t *hits = json_array();
-    json_t *body = json_object();
-    *out = body;
-    if (!hits || !body || json_object_set(body, "query", s.echo) ||
-        json_object_set_new(body, "index", srv_search_index_json(&s)) ||
-        json_object_set_new(body, "took_ms", json_integer(0)) ||
-        json_object_set_new(body, "total",
-                            json_pack("{s:I, s:s}", "value", (json_int_t)lower, "relation",
-                                      lower == upper ? "eq" : "gte")) ||
-        json_object_set_new(body, "hits", hits)) {
-        if (!body)
-            json_decref(hits);
-        status = srv_fail_nomem(req, out);
-        goto out;
-    }
     size_t count = sitrep_results_count(res);
     size_t shown = count < s.sp.limit ? count : s.sp.limit;
     struct srv_hit_fields fields;
     srv_hit_fields_init(&fields, &s.sp);
-    for (size_t i = 0; i < shown; i++) {
+    /* The answer is written as text: hits copy their stored members as
+     * they lie (hits.h), the rest is jansson's.  Members in API.md's order. */
+    json_t *index = srv_search_index_json(&s);
+    st = index ? SITREP_OK : SITREP_ERR_NOMEM;
+    if (st == SITREP_OK && (st = sitrep_buf_append_str(&text, "{\"query\":")) == SITREP_OK &&
+        (st = srv_json_append(&text, s.echo)) == SITREP_OK &&
+        (st = sitrep_buf_append_str(&text, ",\"index\":")) == SITREP_OK &&
+        (st = srv_json_append(&text, index)) == SITREP_OK) {
+        /* took_ms goes in last, when it is known. */
+        took_at = text.len + sizeof ",\"took_ms\":" - 1;
+        snprintf(num, sizeof num, ",\"took_ms\":,\"total\":{\"value\":%llu,\"relation\":\"%s\"}",
+                 (unsigned long long)lower, lower == upper ? "eq" : "gte");
+        st = sitrep_buf_append_str(&text, num);
+    }
+    json_decref(index);
+    if (st == SITREP_OK)
+        st = sitrep_buf_append_str(&text, ",\"hits\":[");
+    for (size_t i = 0; i < shown && st == SITREP_OK; i++) {
         struct sitrep_hit h;
         if (sitrep_results_get(res, i, &h) != SITREP_OK)
             break;
-        if (json_array_append_new(hits, srv_hit_render(&s, res, &h, &fields, req->id))) {
-            status = srv_fail_nomem(req, out);
-            goto out;
-        }
+        if ((!i || (st = sitrep_buf_append_char(&text, ',')) == SITREP_OK))
+            st = srv_hit_render_text(&s, res, &h, &fields, req->id, &text);
     }
-    if (s.sp.n_facets && json_object_set_new(body, "facets", facets_json(app, &s.sp, res))) {
-        status = srv_fail_nomem(req, out);
-        goto out;
+    if (st == SITREP_OK)
+        st = sitrep_buf_append_char(&text, ']');
+    if (st == SITREP_OK && s.sp.n_facets) {
+        json_t *facets = facets_json(app, &s.sp, res);
+        if (!facets || (st = sitrep_buf_append_str(&text, ",\"facets\":")) != SITREP_OK ||
+            (st = srv_json_append(&text, facets)) != SITREP_OK)
+            st = SITREP_ERR_NOMEM;
+        json_decref(facets);
     }
-    if (count > shown && shown > 0) {
+    if (st == SITREP_OK && count > shown && shown > 0) {
         struct sitrep_hit last;
         struct srv_cursor c = {.revision = s.stats.revision,
                                .documents = s.stats.documents,
@@ -324,16 +346,26 @@ static unsigned search(const struct srv_app *app, struct srv_request *req,
             memcpy(c.key, last.sort_key, last.sort_key_len);
             c.key[last.sort_key_len] = '\0';
             c.key_len = last.sort_key_len;
+            /* The cursor is base64url: no escaping needed. */
             next = srv_cursor_encode(&c);
-            if (!next || json_object_set_new(body, "next_cursor", json_string(next))) {
-                status = srv_fail_nomem(req, out);
-                goto out;
-            }
+            if (!next || (st = sitrep_buf_append_str(&text, ",\"next_cursor\":\"")) != SITREP_OK ||
+                (st = sitrep_buf_append_str(&text, next)) != SITREP_OK ||
+                (st = sitrep_buf_append_char(&text, '"')) != SITREP_OK)
+                st = SITREP_ERR_NOMEM;
         }
     }
-    json_object_set_new(body, "took_ms", json_integer(srv_api_elapsed_ms(&t0)));
+    if (st == SITREP_OK)
+        st = sitrep_buf_append_char(&text, '}');
+    if (st == SITREP_OK)
+        st = insert_took(&text, took_at, srv_api_elapsed_ms(&t0));
+    req->text_len = text.len;
+    if (st != SITREP_OK || !(req->text = sitrep_buf_detach(&text))) {
+        status = srv_fail_nomem(req, out);
+        goto out;
+    }
     status = 200;
 out:
+    sitrep_buf_free(&text);
     free(next);
     if (res)
         sitrep_results_destroy(res);

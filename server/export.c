@@ -106,7 +106,7 @@ static bool write_features(struct exporter *e, json_t *hit, struct sitrep_buf *o
             ok = false;
             break;
         }
-        char *text = json_dumps(f, JSON_COMPACT | JSON_REAL_PRECISION(12));
+        char *text = json_dumps(f, SRV_JSON_FLAGS);
         json_decref(f);
         if (!text || (e->any_feature && sitrep_buf_append_char(out, ',') != SITREP_OK) ||
             sitrep_buf_append_str(out, text) != SITREP_OK) {
@@ -134,7 +134,7 @@ static bool write_hit(struct exporter *e, json_t *hit, struct sitrep_buf *out)
     case SRV_FORMAT_NDJSON:
     case SRV_FORMAT_JSON:
     default:
-        text = json_dumps(hit, JSON_COMPACT | JSON_REAL_PRECISION(12));
+        text = json_dumps(hit, SRV_JSON_FLAGS);
         ok = text && sitrep_buf_append_str(out, text) == SITREP_OK &&
              sitrep_buf_append_char(out, '\n') == SITREP_OK;
         free(text);

@@ -7,6 +7,15 @@
 #include <string.h>
 
 #include "article.h"
+#include "rawjson.h"
+#include "request.h"
+
+/* Members of the stored record are copied into answers as they lie, so it
+ * must be written as answers are. */
+_Static_assert(SITREP_RECORD_JSON_FLAGS == SRV_JSON_FLAGS, "record and answers differ in form");
+
+/* The record's head has eleven members (article.c); room for more. */
+#define HEAD_MEMBERS 32
 
 #define SNIPPET_BYTES 240u
 
@@ -123,6 +132,102 @@ fail:
     json_decref(record);
     json_decref(hit);
     return NULL;
+}
+
+/* A member of the head by name: the last, as a parser keeps; NULL when
+ * absent. */
+static const struct srv_rawjson_member *head_member(const struct srv_rawjson_member *m, int n,
+                                                    const char *name)
+{
+    const struct srv_rawjson_member *found = NULL;
+    for (int i = 0; i < n; i++)
+        if (srv_rawjson_key_is(&m[i], name))
+            found = &m[i];
+    return found;
+}
+
+/* The snippet of the hit's text as a JSON string value. */
+static sitrep_status append_snippet(const struct srv_search *s, sitrep_results *r,
+                                    const char *text, size_t text_len, struct sitrep_buf *out)
+{
+    const struct srv_search_params *sp = &s->sp;
+    const char *pre = !sp->highlight ? "" : sp->pre_tag ? sp->pre_tag : "<mark>";
+    const char *post = !sp->highlight ? "" : sp->post_tag ? sp->post_tag : "</mark>";
+    char *snippet = NULL;
+    json_t *js = NULL;
+    sitrep_status st = SITREP_ERR_NOMEM;
+
+    if (text && sitrep_results_snippet(r, text, text_len, SNIPPET_BYTES, pre, post, &snippet) ==
+                    SITREP_OK)
+        js = srv_json_string_lossy(snippet, strlen(snippet));
+    else
+        js = json_string("");
+    if (js)
+        st = srv_json_append(out, js);
+    json_decref(js);
+    free(snippet);
+    return st;
+}
+
+sitrep_status srv_hit_render_text(const struct srv_search *s, sitrep_results *r,
+                                  const struct sitrep_hit *h, const struct srv_hit_fields *f,
+                                  const char *req_id, struct sitrep_buf *out)
+{
+    struct srv_rawjson_member m[HEAD_MEMBERS];
+    const char *sep = memchr(h->data, SITREP_RECORD_SEP, h->data_len);
+    int n = sep ? srv_rawjson_members(h->data, (size_t)(sep - h->data), m, HEAD_MEMBERS) : -1;
+    sitrep_status st = SITREP_OK;
+    char num[32];
+    bool first = true;
+
+    /* Older records, odd ones and distances (which read the places) take
+     * the parsing path; it gives the same text. */
+    if (n < 0 || n > HEAD_MEMBERS || f->want[SRV_FIELD_DISTANCE_KM]) {
+        json_t *hit = srv_hit_render(s, r, h, f, req_id);
+        st = hit ? srv_json_append(out, hit) : SITREP_ERR_NOMEM;
+        json_decref(hit);
+        goto out;
+    }
+    if ((st = sitrep_buf_append_char(out, '{')) != SITREP_OK)
+        goto out;
+    for (int i = 0; i < SRV_FIELD_LAST && st == SITREP_OK; i++) {
+        const char *name = srv_hit_field_name((enum srv_hit_field)i);
+        if (!f->want[i])
+            continue;
+        if ((!first && (st = sitrep_buf_append_char(out, ',')) != SITREP_OK) ||
+            (st = sitrep_buf_append_char(out, '"')) != SITREP_OK ||
+            (st = sitrep_buf_append_str(out, name)) != SITREP_OK ||
+            (st = sitrep_buf_append(out, "\":", 2)) != SITREP_OK)
+            break;
+        first = false;
+        switch ((enum srv_hit_field)i) {
+        case SRV_FIELD_SCORE: {
+            json_t *v = json_real(h->score);
+            st = v ? srv_json_append(out, v) : SITREP_ERR_NOMEM;
+            json_decref(v);
+            break;
+        }
+        case SRV_FIELD_SNIPPET:
+            st = append_snippet(s, r, sep + 1, h->data_len - (size_t)(sep + 1 - h->data), out);
+            break;
+        case SRV_FIELD_COPIES:
+            snprintf(num, sizeof num, "%llu", (unsigned long long)h->copies);
+            st = sitrep_buf_append_str(out, num);
+            break;
+        default: {
+            const struct srv_rawjson_member *v = head_member(m, n, name);
+            bool list = i == SRV_FIELD_PLACES || i == SRV_FIELD_PERSONS ||
+                        i == SRV_FIELD_EVENT_DATES;
+            st = v ? sitrep_buf_append(out, v->value, v->value_len)
+                   : sitrep_buf_append_str(out, list ? "[]" : "null");
+            break;
+        }
+        }
+    }
+    if (st == SITREP_OK)
+        st = sitrep_buf_append_char(out, '}');
+out:
+    return st;
 }
 
 /* ---- CSV -------------------------------------------------------------- */

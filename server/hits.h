@@ -34,6 +34,14 @@ void srv_hit_fields_init(struct srv_hit_fields *f, const struct srv_search_param
 json_t *srv_hit_render(const struct srv_search *s, sitrep_results *r, const struct sitrep_hit *h,
                        const struct srv_hit_fields *f, const char *req_id);
 
+/* The same hit as JSON text, appended to out: the text json_dumps() makes
+ * of srv_hit_render()'s object with SRV_JSON_FLAGS, without building it
+ * (the record's members are copied as they lie).  SITREP_ERR_NOMEM or
+ * SITREP_ERR_INVALID (out's bound) on failure, out then holds part of it. */
+sitrep_status srv_hit_render_text(const struct srv_search *s, sitrep_results *r,
+                                  const struct sitrep_hit *h, const struct srv_hit_fields *f,
+                                  const char *req_id, struct sitrep_buf *out);
+
 /* The CSV header row of the wanted members (the default columns are id,
  * title, url, source, lang, published, places, persons), CRLF-terminated. */
 sitrep_status srv_hit_csv_header(const struct srv_hit_fields *f, struct sitrep_buf *out);

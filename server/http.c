@@ -64,11 +64,6 @@ struct conn_state {
     char path[256];       /* for the log: cut short, control bytes replaced */
 };
 
-/* How JSON bodies are serialised; ETags hash the same text.  12 significant
- * digits keep coordinates and scores exact enough without binary noise
- * (49.98081, not 49.980809999999998). */
-#define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
-
 static const char fallback_500[] =
     "{\"error\":{\"status\":500,\"code\":\"internal_error\",\"message\":\"out of memory\"}}";
 
@@ -241,16 +236,15 @@ static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
         }
         goto headers;
     }
-    bool kept = false;
     if (body) {
-        text = json_dumps(body, JSON_FLAGS);
+        text = json_dumps(body, SRV_JSON_FLAGS);
         json_decref(body);
         if (!text)
             status = 500;
     } else if (status == 200 && st->req.text) {
-        text = st->req.text; /* a kept answer (cache.h), with its tag */
+        /* Serialised by the handler, or kept (cache.h) with its tag. */
+        text = st->req.text;
         st->req.text = NULL;
-        kept = true;
         memcpy(etag, st->req.text_tag, sizeof etag);
     } else if (status != 204 && status != 304) {
         status = 500;
@@ -260,7 +254,8 @@ static enum MHD_Result respond(struct srv_http *h, struct MHD_Connection *conn,
                   (strcmp(st->req.method, "GET") == 0 || strcmp(st->req.method, "HEAD") == 0);
     if (tagged && !etag[0] && !srv_etag_of_text(text, text_len, etag))
         etag[0] = '\0';
-    if (!kept && text && status == 200 && st->req.cache_key)
+    /* Only a search that missed the cache still holds its key. */
+    if (text && status == 200 && st->req.cache_key)
         srv_cache_put(h->app->cache, st->req.cache_key, st->req.cache_key_len, text, text_len,
                       etag);
     if (!tagged)

@@ -111,6 +111,18 @@ void srv_request_new_id(char id[SRV_REQUEST_ID_LEN + 1])
              (unsigned long)(n & 0xffffffffu));
 }
 
+static int append_cb(const char *data, size_t len, void *out)
+{
+    return sitrep_buf_append(out, data, len) == SITREP_OK ? 0 : -1;
+}
+
+sitrep_status srv_json_append(struct sitrep_buf *out, const json_t *v)
+{
+    return json_dump_callback(v, append_cb, out, SRV_JSON_FLAGS | JSON_ENCODE_ANY) == 0
+               ? SITREP_OK
+               : SITREP_ERR_NOMEM;
+}
+
 json_t *srv_json_string_lossy(const char *s, size_t len)
 {
     if (sitrep_utf8_valid(s, len, NULL))

@@ -24,7 +24,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "cache.h"
+
+/* How JSON bodies are serialised; ETags hash the same text.  12 significant
+ * digits keep coordinates and scores exact enough without binary noise
+ * (49.98081, not 49.980809999999998). */
+#define SRV_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
 
 /* One key=value pair; both strings owned by the multimap, NUL-terminated,
  * and guaranteed free of embedded NULs. */
@@ -77,11 +83,12 @@ struct srv_request {
      * the request until the transport takes it (and sets this to NULL);
      * srv_request_clear() destroys one left here. */
     struct srv_stream *stream;
-    /* The search answer cache (cache.h).  A handler that found its answer
-     * there leaves it in text (owned, NUL-terminated; the transport takes
-     * it and sets it to NULL) and no JSON body; one that did not leaves the
-     * key in cache_key (owned), and the transport stores the serialised 200
-     * under it.  cache_status is "hit", "miss" or NULL (X-Cache). */
+    /* A 200 answer already serialised, instead of a JSON body: owned,
+     * NUL-terminated; the transport takes it and sets it to NULL.  With a
+     * text_tag it comes from the search answer cache (cache.h) and is not
+     * stored again.  A handler that missed the cache leaves the key in
+     * cache_key (owned), and the transport stores the 200 under it.
+     * cache_status is "hit", "miss" or NULL (X-Cache). */
     char *text;
     size_t text_len;
     char text_tag[SRV_CACHE_TAG_SIZE]; /* text's ETag, "" when it has none */
@@ -117,6 +124,9 @@ unsigned srv_fail_nomem(struct srv_request *req, json_t **out);
 /* The "error" member of an error body built by srv_fail(), for handlers that
  * add fields (ambiguous_entity adds "candidates"); NULL if body is not one. */
 json_t *srv_error_object(json_t *body);
+
+/* Appends v (any JSON value) serialised as answers are (SRV_JSON_FLAGS). */
+sitrep_status srv_json_append(struct sitrep_buf *out, const json_t *v);
 
 /* A JSON string for s[0..len), with invalid UTF-8 sequences replaced by
  * U+FFFD; NULL only when out of memory. */
