@@ -121,25 +121,25 @@ static bool write_features(struct exporter *e, json_t *hit, struct sitrep_buf *o
     return ok;
 }
 
-static bool write_hit(struct exporter *e, json_t *hit, struct sitrep_buf *out)
+static bool write_hit(struct exporter *e, const struct sitrep_hit *h, struct sitrep_buf *out)
 {
-    char *text;
-    bool ok;
+    json_t *hit = NULL;
+    bool ok = false;
 
-    switch (e->s.sp.format) {
-    case SRV_FORMAT_CSV:
-        return srv_hit_csv_row(&e->fields, hit, out) == SITREP_OK;
-    case SRV_FORMAT_GEOJSON:
-        return write_features(e, hit, out);
-    case SRV_FORMAT_NDJSON:
-    case SRV_FORMAT_JSON:
-    default:
-        text = json_dumps(hit, SRV_JSON_FLAGS);
-        ok = text && sitrep_buf_append_str(out, text) == SITREP_OK &&
+    /* NDJSON lines are written as search answers are (hits.h); CSV and
+     * GeoJSON pick from the hit's object. */
+    if (e->s.sp.format != SRV_FORMAT_CSV && e->s.sp.format != SRV_FORMAT_GEOJSON) {
+        ok = srv_hit_render_text(&e->s, e->page, h, &e->fields, e->req_id, out) == SITREP_OK &&
              sitrep_buf_append_char(out, '\n') == SITREP_OK;
-        free(text);
-        return ok;
+        goto out;
     }
+    if (!(hit = srv_hit_render(&e->s, e->page, h, &e->fields, e->req_id)))
+        goto out;
+    ok = e->s.sp.format == SRV_FORMAT_CSV ? srv_hit_csv_row(&e->fields, hit, out) == SITREP_OK
+                                          : write_features(e, hit, out);
+out:
+    json_decref(hit);
+    return ok;
 }
 
 static bool fill(void *ctx, struct sitrep_buf *out, bool *done)
@@ -169,11 +169,7 @@ static bool fill(void *ctx, struct sitrep_buf *out, bool *done)
             return true;
         }
         struct sitrep_hit h;
-        json_t *hit = NULL;
-        bool ok = sitrep_results_get(e->page, e->next++, &h) == SITREP_OK &&
-                  (hit = srv_hit_render(&e->s, e->page, &h, &e->fields, e->req_id)) &&
-                  write_hit(e, hit, out);
-        json_decref(hit);
+        bool ok = sitrep_results_get(e->page, e->next++, &h) == SITREP_OK && write_hit(e, &h, out);
         e->written++;
         if (!ok)
             fprintf(stderr,
