@@ -311,8 +311,10 @@ struct sitrep_hit {
     const char *data;   /* the stored record (JSON), borrowed from the results */
     size_t data_len;
     const char *sort_key; /* the publication value "YYYYMMDD" ("" when the
-                             article has none), borrowed like data; with
-                             docid, what sitrep_query_set_after() takes */
+                             article has none, or when the order is not by
+                             date: nothing reads it then), borrowed like
+                             data; with docid, what sitrep_query_set_after()
+                             takes */
     size_t sort_key_len;
     uint64_t copies;    /* matches in the hit's copy group, itself included:
                            1 when alone, and always 1 without dedup */
