@@ -112,11 +112,14 @@ class facet_spy : public Xapian::MatchSpy {
 
     void operator()(const Xapian::Document &doc, double) override
     {
-        std::string g = doc.get_value(SITREP_SLOT_GROUP);
-        /* An article without a group (none is, since schema 3) is alone. */
-        uint64_t group = g.empty() ? std::hash<uint64_t>{}(doc.get_docid()) ^ 0x5bd1e995u
-                                   : std::hash<std::string>{}(g);
+        uint64_t group = 0;
+        /* Unique counts are shown only with dedup: without, no group is
+         * read and nothing remembered (most of a facet count's cost). */
         if (count_groups) {
+            std::string g = doc.get_value(SITREP_SLOT_GROUP);
+            /* An article without a group (none is, since schema 3) is alone. */
+            group = g.empty() ? std::hash<uint64_t>{}(doc.get_docid()) ^ 0x5bd1e995u
+                              : std::hash<std::string>{}(g);
             bool fresh;
             groups.at(group, &fresh);
         }
@@ -127,6 +130,8 @@ class facet_spy : public Xapian::MatchSpy {
                 if (v.size() >= info.key_bytes) {
                     std::string_view when = std::string_view(v).substr(0, info.key_bytes);
                     bump(c, when, {}, hash_of(when));
+                    if (!count_groups)
+                        continue;
                     /* The key (at most 8 bytes) packed big-endian, so that
                      * numbers compare as the strings do; +1 keeps it off 0. */
                     uint64_t packed = 0;
@@ -144,6 +149,8 @@ class facet_spy : public Xapian::MatchSpy {
             while (sitrep_store::facet_list_next(v, pos, value, label)) {
                 uint64_t h = hash_of(value);
                 tally &t = bump(c, value, label, h);
+                if (!count_groups)
+                    continue;
                 uint64_t pair = h * 0x9E3779B97F4A7C15ull ^ group;
                 bool fresh;
                 c.seen.at(pair, &fresh);
