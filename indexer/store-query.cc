@@ -685,13 +685,13 @@ static sitrep_status run_once(sitrep_query *q, unsigned offset, unsigned limit,
     for (Xapian::doccount i = 0; i < skip && it != r->mset.end(); i++)
         ++it;
     std::vector<std::string> groups;
-    /* Only a date order continues after a hit by its key; reading the
-     * value costs a lookup per hit. */
+    /* Only a date order continues after a hit by its key. */
     bool by_date = sort == SITREP_SORT_DATE_DESC || sort == SITREP_SORT_DATE_ASC;
     for (; it != r->mset.end(); ++it) {
         Xapian::Document doc = it.get_document();
         r->data.push_back(doc.get_data());
-        r->keys.push_back(by_date ? doc.get_value(SITREP_SLOT_PUBLISHED) : std::string());
+        /* The matcher sorted by that value and hands it back. */
+        r->keys.push_back(by_date ? it.get_sort_key() : std::string());
         r->scores.push_back(it.get_weight());
         r->docids.push_back(*it);
         if (q->dedup)
