@@ -44,6 +44,7 @@ struct sitrep_query {
     std::string added;
     enum sitrep_sort sort = SITREP_SORT_RELEVANCE;
     bool dedup = false; /* sitrep_query_set_dedup() */
+    bool facet_groups = false; /* sitrep_query_set_facet_groups() */
     bool facets[SITREP_FACET_LAST] = {};
     /* sitrep_query_set_place_ranks(): place id -> rank */
     std::unordered_map<std::string, double> place_ranks;

@@ -113,8 +113,9 @@ class facet_spy : public Xapian::MatchSpy {
     void operator()(const Xapian::Document &doc, double) override
     {
         uint64_t group = 0;
-        /* Unique counts are shown only with dedup: without, no group is
-         * read and nothing remembered (most of a facet count's cost). */
+        /* Unique counts only when asked for (dedup, or the timeline's
+         * series): else no group is read and nothing remembered, most of
+         * a facet count's cost. */
         if (count_groups) {
             std::string g = doc.get_value(SITREP_SLOT_GROUP);
             /* An article without a group (none is, since schema 3) is alone. */
@@ -484,6 +485,11 @@ void sitrep_query_set_dedup(sitrep_query *q, bool collapse) noexcept
     q->dedup = collapse;
 }
 
+void sitrep_query_set_facet_groups(sitrep_query *q, bool count) noexcept
+{
+    q->facet_groups = count;
+}
+
 sitrep_status sitrep_query_add_facet(sitrep_query *q, enum sitrep_facet facet) noexcept
 {
     if ((unsigned)facet >= SITREP_FACET_LAST)
@@ -665,7 +671,7 @@ static sitrep_status run_once(sitrep_query *q, unsigned offset, unsigned limit,
         check_at_least = std::max<Xapian::doccount>(check_at_least, db.get_doccount());
     }
     if (facets) {
-        spy.reset(new facet_spy(q->facets, q->dedup));
+        spy.reset(new facet_spy(q->facets, q->dedup || q->facet_groups));
         /* Counting needs every match; the keyset decider hides the ones
          * before the cursor, so then the count is a match of its own. */
         if (!decider) {

@@ -259,6 +259,12 @@ sitrep_status sitrep_query_set_place_ranks(sitrep_query *q, const char *const *v
  * by default. */
 void sitrep_query_set_dedup(sitrep_query *q, bool collapse) SITREP_NOEXCEPT;
 
+/* Makes facets count copy groups ("unique", struct sitrep_facet_value)
+ * without dedup too; with sitrep_query_set_dedup() they always do.  Off
+ * by default: remembering which groups were seen is most of what a facet
+ * count costs. */
+void sitrep_query_set_facet_groups(sitrep_query *q, bool count) SITREP_NOEXCEPT;
+
 /* Asks the next runs to count facet over all matches, not just the page
  * (see sitrep_results_facet()).  Counting visits every match: the run then
  * examines all of them whatever check_at_least says, so totals are exact,
@@ -327,7 +333,8 @@ struct sitrep_facet_value {
     uint64_t count;    /* unique with dedup, else articles: what the
                           totals count */
     uint64_t articles; /* matches with this value */
-    uint64_t unique;   /* copy groups among them (sitrep_query_set_dedup()):
+    uint64_t unique;   /* copy groups among them (with sitrep_query_set_dedup()
+                          or sitrep_query_set_facet_groups(), else 0):
                           for the place, person, country and source facets
                           the groups with a match that has the value, so
                           a count is what a filter on the value totals;

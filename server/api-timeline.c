@@ -183,6 +183,8 @@ unsigned srv_api_timeline(const struct srv_app *app, struct srv_request *req, js
     if ((status = srv_search_open(app, req, &s, out)))
         goto out;
     sitrep_query_add_facet(s.q, SITREP_FACET_DAY);
+    /* The unique series is there whatever dedup says. */
+    sitrep_query_set_facet_groups(s.q, true);
     st = sitrep_query_run(s.q, 0, 0, 0, &res);
     if (st != SITREP_OK) {
         status = srv_search_fail_run(req, &s, st, out);
