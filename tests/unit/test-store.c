@@ -118,6 +118,25 @@ static const char *ids(sitrep_db *db, const char *text, const char *filter, bool
     return out;
 }
 
+/* The snippet of text for query (run on db) holds want. */
+static void check_snippet(sitrep_db *db, const char *query, const char *text, const char *pre,
+                          const char *post, const char *want)
+{
+    sitrep_query *q;
+    sitrep_results *r;
+    char *snip = NULL;
+    REQUIRE(sitrep_query_new(db, &q) == SITREP_OK);
+    REQUIRE(sitrep_query_set_text(q, query, NULL, NULL) == SITREP_OK);
+    REQUIRE(sitrep_query_run(q, 0, 10, 0, &r) == SITREP_OK);
+    REQUIRE(sitrep_results_snippet(r, text, strlen(text), 200, pre, post, &snip) == SITREP_OK);
+    if (!snip || !strstr(snip, want))
+        fprintf(stderr, "snippet of '%s' for '%s': got '%s'\n", text, query, snip ? snip : "");
+    CHECK(snip && strstr(snip, want));
+    free(snip);
+    sitrep_results_destroy(r);
+    sitrep_query_destroy(q);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/sitrep-test-store-XXXXXX";
@@ -354,37 +373,16 @@ int main(void)
     CHECK(st.documents == 2);
     CHECK(sitrep_db_get_record(db, "d", &data, &len) == SITREP_ERR_NOT_FOUND);
 
-    /* Snippets highlight and escape; filter-only hits get the lead. */
-    {
-        sitrep_results *r;
-        char *snip = NULL;
-        REQUIRE(sitrep_query_new(db, &q) == SITREP_OK);
-        REQUIRE(sitrep_query_set_text(q, "shelling", NULL, NULL) == SITREP_OK);
-        REQUIRE(sitrep_query_run(q, 0, 10, 0, &r) == SITREP_OK);
-        const char *text = "Heavy shelling hit <b>areas</b> & more.";
-        REQUIRE(sitrep_results_snippet(r, text, strlen(text), 200, "<mark>", "</mark>", &snip) ==
-                SITREP_OK);
-        CHECK(snip && strstr(snip, "<mark>shelling</mark>") && strstr(snip, "&lt;b&gt;"));
-        free(snip);
-        /* Other forms of the stem are marked, and only they (snippets
-         * stem only words that begin like a stem of the query). */
-        text = "She saw shells fall; the shelled town, a shelter.";
-        REQUIRE(sitrep_results_snippet(r, text, strlen(text), 200, "[", "]", &snip) == SITREP_OK);
-        CHECK(snip && strstr(snip, "She saw [shells] fall; the [shelled] town, a shelter."));
-        free(snip);
-        sitrep_results_destroy(r);
-        sitrep_query_destroy(q);
-        /* Porter2 turns a final "y" into "i": "cities" and "city" share it. */
-        REQUIRE(sitrep_query_new(db, &q) == SITREP_OK);
-        REQUIRE(sitrep_query_set_text(q, "cities", NULL, NULL) == SITREP_OK);
-        REQUIRE(sitrep_query_run(q, 0, 10, 0, &r) == SITREP_OK);
-        text = "Two cities, one city, a citizen.";
-        REQUIRE(sitrep_results_snippet(r, text, strlen(text), 200, "[", "]", &snip) == SITREP_OK);
-        CHECK(snip && strstr(snip, "Two [cities], one [city], a citizen."));
-        free(snip);
-        sitrep_results_destroy(r);
-        sitrep_query_destroy(q);
-    }
+    /* Snippets highlight and escape. */
+    check_snippet(db, "shelling", "Heavy shelling hit <b>areas</b> & more.", "<mark>", "</mark>",
+                  "Heavy <mark>shelling</mark> hit &lt;b&gt;areas&lt;/b&gt; &amp; more.");
+    /* Other forms of the stem are marked, and only they (snippets stem
+     * only words that begin like a stem of the query). */
+    check_snippet(db, "shelling", "She saw shells fall; the shelled town, a shelter.", "[", "]",
+                  "She saw [shells] fall; the [shelled] town, a shelter.");
+    /* Porter2 turns a final "y" into "i": "cities" and "city" share it. */
+    check_snippet(db, "cities", "Two cities, one city, a citizen.", "[", "]",
+                  "Two [cities], one [city], a citizen.");
 
     sitrep_db_destroy(db);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
