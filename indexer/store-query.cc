@@ -41,6 +41,19 @@ template <bool Values> class flat_u64_table {
         }
         return Values ? vals[i] : scratch;
     }
+    /* key's value slot, or NULL when key is absent (nothing inserted). */
+    const uint64_t *find(uint64_t key) const
+    {
+        if (key == 0)
+            key = 1;
+        if (keys.empty())
+            return nullptr;
+        size_t mask = keys.size() - 1;
+        for (size_t i = mix(key) & mask; keys[i] != 0; i = (i + 1) & mask)
+            if (keys[i] == key)
+                return Values ? &vals[i] : &scratch;
+        return nullptr;
+    }
     size_t size() const
     {
         return used;
@@ -94,12 +107,12 @@ using flat_u64_set = flat_u64_table<false>;
  * tcpsrv lacks: facets are then an error, not a wrong count.
  *
  * Unique counts (copy groups, store.h) need the group of each match
- * (slot 6) and a memory of what was seen: for the list facets the pairs
- * (value, group) already counted, for the date facets each group's
- * earliest value.  Both keep 64-bit hashes, not strings, so counting a
- * million matches costs tens of megabytes, not hundreds; two different
- * pairs sharing a hash (odds about 10^-8 at that size) would cost one
- * unique count. */
+ * (slot 6) and a memory of what was seen: for the date facets each group's
+ * earliest value; for the list facets the pairs (value, group) already
+ * counted, but only in groups with several matches, which a second, smaller
+ * pass visits (uncount_repeated_groups()).  Both keep 64-bit hashes, not
+ * strings; two different pairs sharing a hash (odds about 10^-8 at a
+ * million) would cost one unique count. */
 class facet_spy : public Xapian::MatchSpy {
   public:
     explicit facet_spy(const bool (&wanted)[SITREP_FACET_LAST], bool count_groups_ = false)
@@ -113,16 +126,23 @@ class facet_spy : public Xapian::MatchSpy {
     void operator()(const Xapian::Document &doc, double) override
     {
         uint64_t group = 0;
+        std::string g;
         /* Unique counts only when asked for (dedup, or the timeline's
-         * series): else no group is read and nothing remembered, most of
-         * a facet count's cost. */
+         * series): else no group is read and nothing remembered. */
         if (count_groups) {
-            std::string g = doc.get_value(SITREP_SLOT_GROUP);
+            g = doc.get_value(SITREP_SLOT_GROUP);
             /* An article without a group (none is, since schema 3) is alone. */
             group = g.empty() ? std::hash<uint64_t>{}(doc.get_docid()) ^ 0x5bd1e995u
                               : std::hash<std::string>{}(g);
+        }
+        if (correcting) {
+            uncount_repeats(doc, group);
+            return;
+        }
+        if (count_groups) {
             bool fresh;
-            groups.at(group, &fresh);
+            if (++groups.at(group, &fresh) == 2 && !g.empty())
+                repeated.push_back(g);
         }
         for (counter &c : counters) {
             const struct sitrep_facet_info &info = sitrep_facets[c.facet];
@@ -147,18 +167,49 @@ class facet_spy : public Xapian::MatchSpy {
             }
             std::string_view value, label;
             size_t pos = 0;
+            /* Every match counts for its group here; uncount_repeats()
+             * takes back the second and later matches of a group with a
+             * value, once the groups with several matches are known. */
             while (sitrep_store::facet_list_next(v, pos, value, label)) {
-                uint64_t h = hash_of(value);
-                tally &t = bump(c, value, label, h);
-                if (!count_groups)
-                    continue;
-                uint64_t pair = h * 0x9E3779B97F4A7C15ull ^ group;
-                bool fresh;
-                c.seen.at(pair, &fresh);
-                if (fresh)
+                tally &t = bump(c, value, label, hash_of(value));
+                if (count_groups)
                     t.unique++;
             }
         }
+    }
+
+    /* Makes the list facets' unique counts exact: visits again the matches
+     * of query (the query run) in groups that had several, and takes back
+     * a group's count for a value each time it sees the value again in the
+     * group.  Only those matches are remembered, as (value, group) hashes:
+     * few where copies are few, instead of every match's values. */
+    void uncount_repeated_groups(const Xapian::Database &db, const Xapian::Query &query)
+    {
+        bool lists = false;
+        for (const counter &c : counters)
+            lists = lists || !sitrep_facets[c.facet].key_bytes;
+        if (!count_groups || repeated.empty() || !lists)
+            return;
+        std::vector<Xapian::Query> terms;
+        for (const std::string &g : repeated) {
+            std::unique_ptr<char, decltype(&std::free)> term(
+                sitrep_schema_term(SITREP_FIELD_GROUP, g.c_str()), &std::free);
+            if (!term)
+                throw std::bad_alloc();
+            terms.emplace_back(std::string(term.get()));
+        }
+        Xapian::Enquire again(db);
+        again.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())));
+        again.add_matchspy(this);
+        correcting = true;
+        try {
+            again.get_mset(0, 0, db.get_doccount());
+        } catch (...) {
+            correcting = false;
+            throw;
+        }
+        correcting = false;
     }
 
     Xapian::MatchSpy *clone() const override
@@ -227,12 +278,34 @@ class facet_spy : public Xapian::MatchSpy {
         enum sitrep_facet facet;
         std::vector<tally> counts; /* in order of first sight */
         flat_u64_map index;        /* hash of a value -> its place in counts + 1 */
-        flat_u64_set seen;  /* list facets: (value, group) pairs */
+        flat_u64_set seen;  /* list facets: (value, group) pairs of repeated groups */
         flat_u64_map first; /* date facets: group -> earliest packed key + 1 */
     };
     std::vector<counter> counters;
     bool count_groups;
-    flat_u64_set groups;
+    flat_u64_map groups;               /* group -> matches seen */
+    std::vector<std::string> repeated; /* groups seen twice, as stored */
+    bool correcting = false;           /* in uncount_repeated_groups() */
+
+    void uncount_repeats(const Xapian::Document &doc, uint64_t group)
+    {
+        for (counter &c : counters) {
+            const struct sitrep_facet_info &info = sitrep_facets[c.facet];
+            if (info.key_bytes)
+                continue;
+            std::string v = doc.get_value(info.slot);
+            std::string_view value, label;
+            size_t pos = 0;
+            while (sitrep_store::facet_list_next(v, pos, value, label)) {
+                uint64_t h = hash_of(value);
+                bool fresh;
+                c.seen.at(h * 0x9E3779B97F4A7C15ull ^ group, &fresh);
+                const uint64_t *idx = fresh ? nullptr : c.index.find(h);
+                if (idx && c.counts[*idx - 1].unique > 0)
+                    c.counts[*idx - 1].unique--;
+            }
+        }
+    }
 
     /* Values are told apart by a 64-bit hash (two values sharing one, odds
      * about 10^-12 at a million distinct values, would share a count). */
@@ -734,8 +807,10 @@ static sitrep_status run_once(sitrep_query *q, unsigned offset, unsigned limit,
         else if (r->mset.get_uncollapsed_matches_upper_bound() <= check_at_least)
             r->lower = r->upper = r->estimate = count_groups(db, r->query);
     }
-    if (spy)
+    if (spy) {
+        spy->uncount_repeated_groups(db, r->query);
         spy->results(r);
+    }
     return SITREP_OK;
 }
 
