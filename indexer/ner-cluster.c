@@ -67,14 +67,16 @@ static uint32_t word_id(struct ner_clusters *c, uint64_t word)
             c->capwords = c->capwords ? c->capwords * 2 : 4096;
             c->count = realloc(c->count, c->capwords * sizeof *c->count);
             c->caps = realloc(c->caps, c->capwords * sizeof *c->caps);
+            c->extra = realloc(c->extra, c->capwords * sizeof *c->extra);
             c->word = realloc(c->word, c->capwords * sizeof *c->word);
-            if (!c->count || !c->caps || !c->word) {
+            if (!c->count || !c->caps || !c->extra || !c->word) {
                 fprintf(stderr, "sitrep-ner-train: out of memory\n");
                 exit(1);
             }
         }
         c->count[c->nwords - 1] = 0;
         c->caps[c->nwords - 1] = 0;
+        c->extra[c->nwords - 1] = 0;
         c->word[c->nwords - 1] = k;
     }
     return c->ids[i];
@@ -97,7 +99,7 @@ static void push(struct ner_clusters *c, uint32_t id)
 enum { BOUNDARY = 0, RARE = 1 };
 
 void ner_clusters_add(struct ner_clusters *c, const char *text, const struct ner_token *toks,
-                      size_t n)
+                      size_t n, bool extra)
 {
     struct ner_info info[NER_MAX_SENT];
 
@@ -112,6 +114,7 @@ void ner_clusters_add(struct ner_clusters *c, const char *text, const struct ner
         for (size_t i = 0; i < m; i++) {
             uint32_t id = word_id(c, info[i].word);
             c->count[id]++;
+            c->extra[id] += extra;
             if ((info[i].flags & NER_TF_CAP) && !(info[i].flags & NER_TF_SENT))
                 c->caps[id]++;
             push(c, id);
@@ -288,17 +291,20 @@ void ner_clusters_run(struct ner_clusters *c, unsigned nclasses, uint32_t min_co
     free(rtouch);
 }
 
-unsigned ner_clusters_get(const struct ner_clusters *c, uint64_t word, bool *capitalised)
+unsigned ner_clusters_get(const struct ner_clusters *c, uint64_t word, bool *capitalised,
+                          uint32_t *extra)
 {
     size_t i;
 
     *capitalised = false;
+    *extra = 0;
     if (!c->keys || !c->cls)
         return 0;
     i = slot_of(c, word ? word : 1);
     if (!c->keys[i])
         return 0;
     *capitalised = c->caps[c->ids[i]] > 0;
+    *extra = c->extra[c->ids[i]];
     return c->cls[c->ids[i]];
 }
 
@@ -308,6 +314,7 @@ void ner_clusters_free(struct ner_clusters *c)
     free(c->ids);
     free(c->count);
     free(c->caps);
+    free(c->extra);
     free(c->word);
     free(c->text);
     free(c->cls);

@@ -234,15 +234,17 @@ struct ner_clusters {
     size_t mask, nwords, capwords;
     uint32_t *count; /* by id: tokens; owned */
     uint32_t *caps;  /* by id: tokens capitalised, not first in a sentence; owned */
+    uint32_t *extra; /* by id: tokens in the text added as extra; owned */
     uint64_t *word;  /* by id: the word's hash; owned */
     uint32_t *text;  /* the ids of the text, sentence boundaries as 0; owned */
     size_t ntext, captext;
     uint16_t *cls; /* by id: class + 1, 0 for none; owned; after ner_clusters_run() */
 };
 
-/* Adds one sentence (or any run of tokens) of text. */
+/* Adds one sentence (or any run of tokens) of text; extra: text beside
+ * the labelled training text. */
 void ner_clusters_add(struct ner_clusters *c, const char *text, const struct ner_token *toks,
-                      size_t n);
+                      size_t n, bool extra);
 
 /* Puts the words seen min_count times or more into nclasses classes (at
  * most 65,535), at most passes passes over the words. */
@@ -250,8 +252,10 @@ void ner_clusters_run(struct ner_clusters *c, unsigned nclasses, uint32_t min_co
                       unsigned passes);
 
 /* The class + 1 of word, 0 for none; *capitalised: whether the text had it
- * capitalised (not first in a sentence). */
-unsigned ner_clusters_get(const struct ner_clusters *c, uint64_t word, bool *capitalised);
+ * capitalised (not first in a sentence); *extra: its tokens in the extra
+ * text. */
+unsigned ner_clusters_get(const struct ner_clusters *c, uint64_t word, bool *capitalised,
+                          uint32_t *extra);
 
 void ner_clusters_free(struct ner_clusters *c);
 

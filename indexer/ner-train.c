@@ -482,8 +482,26 @@ out:
 static uint16_t word_class(const struct ner_clusters *c, uint64_t word)
 {
     bool cap;
-    unsigned k = ner_clusters_get(c, word, &cap);
+    uint32_t extra;
+    unsigned k = ner_clusters_get(c, word, &cap, &extra);
     return cap ? (uint16_t)k : 0;
+}
+
+/* The class a word has in training: that of the lexicon, but none for an
+ * unknown word that the extra text lacks.  The class of a word seen once
+ * or twice, and only in the training text, comes from the very sentences
+ * it is trained on: it would tell the label, as no class of a word never
+ * seen can when tagging (the model then missed more unseen surnames at
+ * the start of a sentence, "Fillon traveled"). */
+static uint16_t train_class(const struct setup *su, uint64_t word)
+{
+    bool cap;
+    uint32_t extra;
+    unsigned k = ner_clusters_get(&su->clusters, word, &cap, &extra);
+
+    if (!cap || (extra == 0 && !vocab_known(&su->vocab, word)))
+        return 0;
+    return (uint16_t)k;
 }
 
 /* Sets word's lexicon entry in lex: count holds NER_LEX_* bits | class + 1
@@ -529,7 +547,7 @@ static void clusters_build(struct setup *su, const struct corpus *tr, const char
     double t0 = now();
 
     for (size_t k = 0; k < tr->n; k++)
-        ner_clusters_add(&su->clusters, tr->s[k].text, tr->s[k].toks, tr->s[k].n);
+        ner_clusters_add(&su->clusters, tr->s[k].text, tr->s[k].toks, tr->s[k].n, false);
     for (size_t p = 0; p < npaths; p++) {
         char **texts;
         size_t *lens, n = load_jsonl(paths[p], &texts, &lens);
@@ -540,7 +558,7 @@ static void clusters_build(struct setup *su, const struct corpus *tr, const char
                     size_t e = s + 1;
                     while (e < t.n && !(t.v[e].flags & NER_TF_SENT))
                         e++;
-                    ner_clusters_add(&su->clusters, texts[k], t.v + s, e - s);
+                    ner_clusters_add(&su->clusters, texts[k], t.v + s, e - s, true);
                     s = e;
                 }
             free(texts[k]);
@@ -611,7 +629,7 @@ static void decode(struct weights *m, const float *w, struct setup *su, const st
             continue;
         if (vocab_known(&su->names, info[i].word))
             info[i].flags |= NER_TF_FIRSTNAME;
-        info[i].cluster = word_class(&su->clusters, info[i].word);
+        info[i].cluster = train_class(su, info[i].word);
         p = info[i].place >= NER_GZ_B ? su->place_dropout : su->dropout;
         if (!vocab_known(&su->vocab, info[i].word) || (learn && chance(&su->rng, p)))
             ner_info_unknown(&info[i]);
