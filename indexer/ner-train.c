@@ -1267,8 +1267,8 @@ static unsigned char *place_entry(unsigned char *buf, size_t nbuckets, uint64_t 
 }
 
 /* Builds the model bytes from averaged weights a: keeps the max_features
- * features with the largest weights, quantised to int8, and the vocabulary
- * v as features without weights.  *size gets the byte count; the caller
+ * features with the largest weights, quantised to int8, and the entries of
+ * the lexicon lex (lexicon()).  *size gets the byte count; the caller
  * frees the result. */
 static unsigned char *build_model(const struct weights *m, const float *a, const struct vocab *lex,
                                   size_t max_features, size_t *size)
@@ -1330,8 +1330,8 @@ static unsigned char *build_model(const struct weights *m, const float *a, const
         }
         placed++;
     }
-    /* The lexicon: the known words and the given names, with their
-     * NER_LEX_* bits in the first weight byte. */
+    /* The lexicon: NER_LEX_* bits in the first weight byte, the class + 1
+     * in the next two. */
     for (size_t i = 0; lex->keys && i <= lex->mask; i++)
         if (lex->keys[i]) {
             e = place_entry(buf, nbuckets, ner_vocab_feature(lex->keys[i]));

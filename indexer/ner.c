@@ -3,9 +3,9 @@
  *
  * Per sentence: the tokens' hashes (ner_sentence_info()), what the gazetteer
  * says of the capitalised ones, and which capitalised words the model does
- * not know and which are given names (the model's lexicon entry of the word,
- * ner_vocab_feature(): one probe per capitalised word); the unknown ones are
- * made unknown, as in training.
+ * not know, which are given names and their word classes (the model's
+ * lexicon entry of the word, ner_vocab_feature(): one probe per capitalised
+ * word); the unknown ones are made unknown, as in training.
  *
  * Speed comes from three things: lower-case words away from names are
  * tagged O without scoring (ner_needs_tag()); the weights are int8 in
