@@ -335,6 +335,25 @@ static size_t span_tokens(const struct ex_doc *d, uint32_t start, uint32_t end, 
     return b - a;
 }
 
+/* "Ursula von der Leyen": the tagger, which rarely saw particles inside
+ * names, may read the given name and the surname around them as two
+ * persons, its spans k and k + 1.  Returns the token count of the whole
+ * name when span k (tokens from a, n of them) and span k + 1 are that, or
+ * 0. */
+static size_t merge_particles(const struct ex_doc *d, size_t k, size_t a, size_t n)
+{
+    size_t g = a + n, b, m;
+
+    if (k + 1 >= d->nner || d->ner[k + 1].type != SITREP_NER_PER)
+        return 0;
+    while (g < d->ntoks && g - (a + n) < 3 && ex_joined(d, g) && particle(d, g))
+        g++;
+    if (g == a + n || !ex_joined(d, g) || d->toks[g].start != d->ner[k + 1].start)
+        return 0;
+    m = span_tokens(d, d->ner[k + 1].start, d->ner[k + 1].end, g, &b);
+    return m > 0 && b == g ? b + m - a : 0;
+}
+
 /* The statistical tagger (ner.c) recognises persons without any cue and
  * knows organisations ("NBC News", "Human Rights Watch") as such.  Its
  * person spans include titles, as the corpus it learnt from does: the name
@@ -365,6 +384,13 @@ bool ex_persons_tagged(struct ex_doc *d)
         from = a;
         if (n == 0 || d->toks[a].start != s->start)
             continue;
+        if (s->type == SITREP_NER_PER) {
+            size_t whole = merge_particles(d, k, a, n);
+            if (whole) {
+                n = whole;
+                k++; /* the surname's span is in this one */
+            }
+        }
         for (size_t t = a + 1; t < a + n && !bad; t++)
             bad = !ex_joined(d, t);
         if (bad)
@@ -555,6 +581,12 @@ static bool untitled(struct ex_doc *d, bool bare_pass)
             continue;
         if (bare) {
             bool reject = false;
+            /* Nor what the tagger reads as something else: "Earth Day",
+             * "Hurricanes Rita", "Guggenheim Museum". */
+            for (size_t k = i; k < i + ntok && !reject; k++) {
+                enum sitrep_ner_type ty = tagged_type(d, k);
+                reject = ty != 0 && ty != SITREP_NER_PER;
+            }
             for (size_t k = i; k < i + ntok && !reject; k++)
                 reject = !particle(d, k) && (ex_seen_lower(d, k) || known_place(d, k, 1, false));
             if (reject)

@@ -17,11 +17,13 @@
  * apart for known and unknown words.  GMB (2000s VOA news) names few of the
  * places conflict news does, so a tagger that learnt only words reads
  * "Kharkov" or "Idlib" as a person: the gazetteer is what it can lean on
- * for words it has not seen.  For it to learn that, the training must show
- * it unseen words: capitalised words the model does not know (in training
- * the rare ones, and at random some others: word dropout) have their
- * lexical features replaced by one "unknown word" marker, in training and
- * at run time alike (ner_info_unknown()).
+ * for words it has not seen; and so are a list of given names and word
+ * classes learnt from unlabelled text (ner-cluster.c), which the model's
+ * lexicon holds for words it never saw labelled.  For it to learn that,
+ * the training must show it unseen words: capitalised words the model does
+ * not know (in training the rare ones, and at random some others: word
+ * dropout) have their lexical features replaced by one "unknown word"
+ * marker, in training and at run time alike (ner_info_unknown()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +109,7 @@ static void token_info(const char *text, const struct ner_token *t, struct ner_i
     in->len = (uint32_t)chars;
     in->place = NER_GZ_NONE;
     in->person = NER_GZ_NONE;
+    in->cluster = 0;
 }
 
 void ner_sentence_info(const char *text, const struct ner_token *toks, size_t n,
@@ -439,6 +442,14 @@ enum {
     T_GZN_SENT,
     T_GZN_P1,
     T_GZP_GZN,
+    T_FN_SS0,
+    T_FN_P1, /* unused: with the previous class (no better on dev) */
+    T_FNM1_SS0,
+    T_FNP1_SS0, /* unused: a given name next (no better on dev) */
+    T_CL0,
+    T_CL0_P1, /* unused: with the previous class (no better on dev) */
+    T_CLM1,
+    T_CLP1,
 };
 
 uint64_t ner_vocab_feature(uint64_t word)
@@ -501,6 +512,24 @@ size_t ner_features(const struct ner_info *info, size_t n, size_t i, unsigned pr
     if (t->flags & NER_TF_CAP)
         F(T_SEENLOW_SS0, (t->flags & NER_TF_SEENLOW) != 0, ss0);
     F(T_LEN_SS0, t->len < 8 ? t->len : 8, ss0);
+    if (t->flags & NER_TF_CAP) {
+        /* Given names, apart for known and unknown words: a rare
+         * capitalised word that is one, or that follows one ("Gianni
+         * Magazzeni"), is most often a person. */
+        uint32_t unk = t->flags & NER_TF_UNKNOWN ? 1u : 0u;
+        if (t->flags & NER_TF_FIRSTNAME)
+            F(T_FN_SS0, unk, ss0);
+        if (i > 0 && (info[i - 1].flags & NER_TF_FIRSTNAME))
+            F(T_FNM1_SS0, unk, ss0);
+        /* Word classes from unlabelled text: what an unknown word shares
+         * with the words of its class. */
+        if (t->cluster)
+            F(T_CL0, t->cluster, unk);
+        if (i > 0 && info[i - 1].cluster)
+            F(T_CLM1, info[i - 1].cluster, 0);
+        if (i + 1 < n && info[i + 1].cluster)
+            F(T_CLP1, info[i + 1].cluster, 0);
+    }
     if (t->place || t->person) {
         /* Every gazetteer feature apart for known and unknown words: for
          * a known word the lexical features mostly decide and the

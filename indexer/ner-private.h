@@ -21,7 +21,7 @@
 #include "ner.h"
 
 /* Version of the feature set; the model header records it. */
-#define NER_FEATURE_VERSION 2u
+#define NER_FEATURE_VERSION 3u
 
 /* ------------------------------------------------------------------ tokens */
 
@@ -41,6 +41,9 @@ enum {
     NER_TF_SEENLOW = 1u << 11,  /* capitalised, and the sentence has it in lower case */
     /* Set by ner_info_unknown(): */
     NER_TF_UNKNOWN = 1u << 12, /* capitalised and not in the model's vocabulary */
+    /* Set from the model's lexicon (the tagger) or the name list (the
+     * trainer): */
+    NER_TF_FIRSTNAME = 1u << 13, /* capitalised, and a given name of the list */
 };
 
 /* Tokens whose flags hold any of these may start or be inside a name. */
@@ -135,6 +138,7 @@ struct ner_info {
     uint32_t len;    /* characters */
     uint8_t place;   /* NER_GZ_* code of the longest place name here */
     uint8_t person;  /* NER_GZ_* code of the longest person name here */
+    uint16_t cluster; /* capitalised words: word class + 1 (ner-cluster.c), or 0 */
 };
 
 /* What the gazetteer says of a token (ner_info.place, .person).  NER_GZ_NONE:
@@ -186,9 +190,17 @@ struct ner_gz_memo {
 void ner_sentence_gazetteer(const sitrep_gazetteer *gz, struct ner_gz_memo *memo, const char *text,
                             const struct ner_token *toks, size_t n, struct ner_info *info);
 
-/* The feature whose presence in a model marks word (ner_info.word) as one
- * the model knows; its weights are all 0. */
+/* The feature under which a model keeps what it knows of word
+ * (ner_info.word): not a feature that is scored, but an entry whose first
+ * weight byte holds NER_LEX_* bits, the next two the word's class + 1
+ * (ner_info.cluster, little-endian; 0 for none), the others 0.  A word
+ * without the entry is unknown, no given name and in no class. */
 uint64_t ner_vocab_feature(uint64_t word);
+
+enum {
+    NER_LEX_KNOWN = 1,     /* seen often enough in training: not an unknown word */
+    NER_LEX_FIRSTNAME = 2, /* a given name of the trainer's name list */
+};
 
 /* Makes a capitalised token unknown: its word, written form and affixes
  * become one "unknown word" marker (the written form keeps the shape), so
@@ -209,6 +221,43 @@ bool ner_needs_tag(const struct ner_info *info, size_t n, size_t i, unsigned pre
 size_t ner_features(const struct ner_info *info, size_t n, size_t i, unsigned prev1, unsigned prev2,
                     uint64_t *out);
 
+
+/* ------------------------------------------------- word classes (trainer) */
+
+/* Word classes learnt from plain text by the exchange algorithm
+ * (ner-cluster.c); only the trainer builds them, the tagger reads a word's
+ * class from the model's lexicon.  Zero-initialise; free with
+ * ner_clusters_free(). */
+struct ner_clusters {
+    uint64_t *keys; /* word hash (0 stored as 1) -> ids[], 0 = empty; owned */
+    uint32_t *ids;  /* owned */
+    size_t mask, nwords, capwords;
+    uint32_t *count; /* by id: tokens; owned */
+    uint32_t *caps;  /* by id: tokens capitalised, not first in a sentence; owned */
+    uint32_t *extra; /* by id: tokens in the text added as extra; owned */
+    uint64_t *word;  /* by id: the word's hash; owned */
+    uint32_t *text;  /* the ids of the text, sentence boundaries as 0; owned */
+    size_t ntext, captext;
+    uint16_t *cls; /* by id: class + 1, 0 for none; owned; after ner_clusters_run() */
+};
+
+/* Adds one sentence (or any run of tokens) of text; extra: text beside
+ * the labelled training text. */
+void ner_clusters_add(struct ner_clusters *c, const char *text, const struct ner_token *toks,
+                      size_t n, bool extra);
+
+/* Puts the words seen min_count times or more into nclasses classes (at
+ * most 65,535), at most passes passes over the words. */
+void ner_clusters_run(struct ner_clusters *c, unsigned nclasses, uint32_t min_count,
+                      unsigned passes);
+
+/* The class + 1 of word, 0 for none; *capitalised: whether the text had it
+ * capitalised (not first in a sentence); *extra: its tokens in the extra
+ * text. */
+unsigned ner_clusters_get(const struct ner_clusters *c, uint64_t word, bool *capitalised,
+                          uint32_t *extra);
+
+void ner_clusters_free(struct ner_clusters *c);
 
 /* ------------------------------------------------------------------- model */
 

@@ -4,7 +4,9 @@
  *     sitrep-ner-train --train TRAIN.tsv --dev DEV.tsv --out MODEL.bin
  *                      [--epochs N] [--restarts N] [--seed N] [--max-features N]
  *                      [--vocab-min N] [--dropout P] [--place-dropout P]
- *                      [--gazetteer-dropout P] [common options]
+ *                      [--gazetteer-dropout P] [--names FILE] [--clusters N]
+ *                      [--cluster-text FILE.jsonl]... [--cluster-min N]
+ *                      [common options]
  *     sitrep-ner-train --eval DEV.tsv [--model MODEL.bin] [common options]
  *
  * Common options: --bench FILE.jsonl (throughput on its "text" members),
@@ -36,9 +38,12 @@
  * of a name it has never seen, from its shape, its context and the
  * gazetteer.  And with probability --gazetteer-dropout (0.2) a sentence is
  * trained without the gazetteer, so that the model still tags well when a
- * caller has none.  The model stores the vocabulary (the known words) as
- * features without weights, so that the tagger treats the same words as
- * unknown.
+ * caller has none.  --names gives a list of given names (one a line) and
+ * --clusters N word classes learnt from the training text and the
+ * --cluster-text files (ner-cluster.c): both reach unknown words too.  The
+ * model stores a lexicon (the known words, the given names, the capitalised
+ * words with a class) as entries that are not scored, so that the tagger
+ * treats the same words as unknown, names and of a class.
  * Then features are pruned (the smallest weights first) to --max-features,
  * the weights quantised to int8, and the table written in the format of
  * ner-private.h.  Without --eval's --model the built-in model is scored.
@@ -402,7 +407,11 @@ static void vocab_add(struct vocab *v, uint64_t word)
 
 static bool vocab_known(const struct vocab *v, uint64_t word)
 {
-    size_t i = vocab_slot(v, key_of(word));
+    size_t i;
+
+    if (!v->keys)
+        return false; /* empty */
+    i = vocab_slot(v, key_of(word));
     return v->keys[i] && v->count[i] >= v->min;
 }
 
@@ -416,6 +425,8 @@ static void vocab_free(struct vocab *v)
 struct setup {
     const sitrep_gazetteer *gz; /* borrowed; NULL for none */
     struct vocab vocab;
+    struct vocab names; /* the given names of --names (count 1 each) */
+    struct ner_clusters clusters; /* word classes (--clusters), or none */
     double dropout;       /* probability that a known capitalised word is made unknown */
     double place_dropout; /* the same for one inside a place name of the gazetteer */
     double gz_dropout;    /* probability that a sentence is trained without the gazetteer */
@@ -435,6 +446,130 @@ static void vocab_count(struct vocab *v, const struct corpus *tr)
         for (size_t i = 0; i < n; i++)
             vocab_add(v, info[i].word);
     }
+}
+
+/* Reads the given names of path, one a line, into *v by the hash the
+ * tagger gives the word (ner_info.word).  Returns 0, or -1 with a message. */
+static int names_load(const char *path, struct vocab *v)
+{
+    FILE *f = fopen(path, "r");
+    char line[256];
+    int rc = -1;
+
+    if (!f) {
+        fprintf(stderr, "sitrep-ner-train: %s: %s\n", path, strerror(errno));
+        goto out;
+    }
+    while (fgets(line, sizeof line, f)) {
+        size_t len = strcspn(line, "\r\n");
+        struct ner_token tok = {0, (uint32_t)len, 0};
+        struct ner_info info;
+        if (len < 2)
+            continue;
+        tok.flags = ner_token_flags(line, 0, (uint32_t)len);
+        ner_sentence_info(line, &tok, 1, &info);
+        vocab_add(v, info.word);
+    }
+    rc = 0;
+out:
+    if (f)
+        fclose(f);
+    return rc;
+}
+
+/* The class + 1 the model's lexicon gives word (0 for none): its class
+ * when the text had it capitalised, as the tagger only asks for those. */
+static uint16_t word_class(const struct ner_clusters *c, uint64_t word)
+{
+    bool cap;
+    uint32_t extra;
+    unsigned k = ner_clusters_get(c, word, &cap, &extra);
+    return cap ? (uint16_t)k : 0;
+}
+
+/* The class a word has in training: that of the lexicon, but none for an
+ * unknown word that the extra text lacks.  The class of a word seen once
+ * or twice, and only in the training text, comes from the very sentences
+ * it is trained on: it would tell the label, as no class of a word never
+ * seen can when tagging (the model then missed more unseen surnames at
+ * the start of a sentence, "Fillon traveled"). */
+static uint16_t train_class(const struct setup *su, uint64_t word)
+{
+    bool cap;
+    uint32_t extra;
+    unsigned k = ner_clusters_get(&su->clusters, word, &cap, &extra);
+
+    if (!cap || (extra == 0 && !vocab_known(&su->vocab, word)))
+        return 0;
+    return (uint16_t)k;
+}
+
+/* Sets word's lexicon entry in lex: count holds NER_LEX_* bits | class + 1
+ * << 8, ORed with what it had. */
+static void lex_set(struct vocab *lex, uint64_t word, uint32_t bits)
+{
+    size_t i;
+
+    vocab_add(lex, word);
+    i = vocab_slot(lex, key_of(word));
+    lex->count[i] = (lex->count[i] - 1) | bits;
+}
+
+/* The lexicon the model stores: the known words, the given names, the
+ * capitalised words with a class. */
+static void lexicon(const struct setup *su, struct vocab *lex)
+{
+    const struct vocab *v = &su->vocab, *nm = &su->names;
+    const struct ner_clusters *c = &su->clusters;
+
+    for (size_t i = 0; v->keys && i <= v->mask; i++)
+        if (v->keys[i] && v->count[i] >= v->min)
+            lex_set(lex, v->keys[i], NER_LEX_KNOWN);
+    for (size_t i = 0; nm->keys && i <= nm->mask; i++)
+        if (nm->keys[i])
+            lex_set(lex, nm->keys[i], NER_LEX_FIRSTNAME);
+    for (size_t i = 0; c->keys && c->cls && i <= c->mask; i++) {
+        uint16_t k = c->keys[i] ? word_class(c, c->keys[i]) : 0;
+        if (k)
+            lex_set(lex, c->keys[i], (uint32_t)k << 8);
+    }
+}
+
+static double now(void);
+static size_t load_jsonl(const char *path, char ***texts, size_t **lens);
+
+/* Word classes of the training text and of the "text" members of the
+ * JSON Lines files paths[0..npaths). */
+static void clusters_build(struct setup *su, const struct corpus *tr, const char *const *paths,
+                           size_t npaths, unsigned nclasses, uint32_t min_count)
+{
+    struct ner_tokens t = {0};
+    double t0 = now();
+
+    for (size_t k = 0; k < tr->n; k++)
+        ner_clusters_add(&su->clusters, tr->s[k].text, tr->s[k].toks, tr->s[k].n, false);
+    for (size_t p = 0; p < npaths; p++) {
+        char **texts;
+        size_t *lens, n = load_jsonl(paths[p], &texts, &lens);
+        for (size_t k = 0; k < n; k++) {
+            t.n = 0;
+            if (ner_tokenize(texts[k], lens[k], &t) == SITREP_OK)
+                for (size_t s = 0; s < t.n;) {
+                    size_t e = s + 1;
+                    while (e < t.n && !(t.v[e].flags & NER_TF_SENT))
+                        e++;
+                    ner_clusters_add(&su->clusters, texts[k], t.v + s, e - s, true);
+                    s = e;
+                }
+            free(texts[k]);
+        }
+        free(texts);
+        free(lens);
+    }
+    ner_tokens_free(&t);
+    ner_clusters_run(&su->clusters, nclasses, min_count, 15);
+    fprintf(stderr, "clusters: %zu tokens, %zu words, %u classes, %.0f s\n", su->clusters.ntext,
+            su->clusters.nwords, nclasses, now() - t0);
 }
 
 /* What the gazetteer says of every token of c, computed once. */
@@ -492,6 +627,9 @@ static void decode(struct weights *m, const float *w, struct setup *su, const st
         }
         if (!(info[i].flags & NER_TF_CAP))
             continue;
+        if (vocab_known(&su->names, info[i].word))
+            info[i].flags |= NER_TF_FIRSTNAME;
+        info[i].cluster = train_class(su, info[i].word);
         p = info[i].place >= NER_GZ_B ? su->place_dropout : su->dropout;
         if (!vocab_known(&su->vocab, info[i].word) || (learn && chance(&su->rng, p)))
             ner_info_unknown(&info[i]);
@@ -1129,16 +1267,16 @@ static unsigned char *place_entry(unsigned char *buf, size_t nbuckets, uint64_t 
 }
 
 /* Builds the model bytes from averaged weights a: keeps the max_features
- * features with the largest weights, quantised to int8, and the vocabulary
- * v as features without weights.  *size gets the byte count; the caller
+ * features with the largest weights, quantised to int8, and the entries of
+ * the lexicon lex (lexicon()).  *size gets the byte count; the caller
  * frees the result. */
-static unsigned char *build_model(const struct weights *m, const float *a, const struct vocab *v,
+static unsigned char *build_model(const struct weights *m, const float *a, const struct vocab *lex,
                                   size_t max_features, size_t *size)
 {
     float *mag = xmalloc((m->nrows ? m->nrows : 1) * sizeof *mag), *sorted;
     float cut = 0, scale, wmax = 0;
     size_t keep = 0, nbuckets, placed = 0, words = 0;
-    unsigned char *buf;
+    unsigned char *buf, *e;
     uint32_t scale_bits;
 
     for (size_t r = 0; r < m->nrows; r++) {
@@ -1166,8 +1304,8 @@ static unsigned char *build_model(const struct weights *m, const float *a, const
     for (size_t r = 0; r < m->nrows; r++)
         if (mag[r] > cut && mag[r] >= scale / 2)
             keep++;
-    for (size_t i = 0; i <= v->mask; i++)
-        keep += v->keys[i] && v->count[i] >= v->min;
+    for (size_t i = 0; lex->keys && i <= lex->mask; i++)
+        keep += lex->keys[i] != 0;
     nbuckets = (size_t)((double)keep / (NER_BUCKET_ENTRIES * 0.9)) + 1;
     *size = NER_MODEL_HEADER + nbuckets * NER_BUCKET_BYTES;
     buf = xcalloc(*size, 1);
@@ -1180,7 +1318,6 @@ static unsigned char *build_model(const struct weights *m, const float *a, const
     put32(buf + 28, scale_bits);
     for (size_t i = 0; i <= m->mask; i++) {
         size_t r;
-        unsigned char *e;
         if (!m->keys[i])
             continue;
         r = m->rows[i];
@@ -1193,15 +1330,20 @@ static unsigned char *build_model(const struct weights *m, const float *a, const
         }
         placed++;
     }
-    /* The vocabulary, whose weights stay 0. */
-    for (size_t i = 0; i <= v->mask; i++)
-        if (v->keys[i] && v->count[i] >= v->min) {
-            place_entry(buf, nbuckets, ner_vocab_feature(v->keys[i]));
+    /* The lexicon: NER_LEX_* bits in the first weight byte, the class + 1
+     * in the next two. */
+    for (size_t i = 0; lex->keys && i <= lex->mask; i++)
+        if (lex->keys[i]) {
+            e = place_entry(buf, nbuckets, ner_vocab_feature(lex->keys[i]));
+            e[2] = (unsigned char)(lex->count[i] & 0xff);
+            e[3] = (unsigned char)(lex->count[i] >> 8 & 0xff);
+            e[4] = (unsigned char)(lex->count[i] >> 16 & 0xff);
             words++;
         }
     put32(buf + 24, (uint32_t)(placed + words));
     fprintf(stderr,
-            "model: %zu of %zu features kept and %zu known words, %zu buckets, %zu bytes, "
+            "model: %zu of %zu features kept and %zu words in the lexicon, %zu buckets, "
+            "%zu bytes, "
             "scale %g (max %g)\n",
             placed, m->nrows, words, nbuckets, *size, scale, wmax);
     free(mag);
@@ -1261,7 +1403,9 @@ static void usage(void)
             "usage: sitrep-ner-train --train TRAIN.tsv --dev DEV.tsv --out MODEL.bin\n"
             "                        [--epochs N] [--restarts N] [--seed N] [--max-features N]\n"
             "                        [--vocab-min N] [--dropout P] [--place-dropout P]\n"
-            "                        [--gazetteer-dropout P] [common options]\n"
+            "                        [--gazetteer-dropout P] [--names FILE] [--clusters N]\n"
+            "                        [--cluster-text FILE.jsonl]... [--cluster-min N]\n"
+            "                        [common options]\n"
             "       sitrep-ner-train --eval DEV.tsv [--model MODEL.bin] [common options]\n"
             "common options: [--bench FILE.jsonl] [--places UCDP.jsonl] [--gazetteer PATH]\n"
             "                [--supplement PATH]\n");
@@ -1296,7 +1440,11 @@ out:
 int main(int argc, char **argv)
 {
     const char *train_path = NULL, *dev_path = NULL, *out_path = NULL, *eval_path = NULL;
-    const char *model_path = NULL, *bench = NULL, *places = NULL;
+    const char *model_path = NULL, *bench = NULL, *places = NULL, *names_path = NULL;
+    const char *cluster_paths[8];
+    size_t ncluster_paths = 0;
+    unsigned nclasses = 0;
+    uint32_t cluster_min = 2;
     const char *gz_path = SITREP_DEFAULT_GAZETTEER, *sup_path = SITREP_DEFAULT_GAZETTEER_SUPPLEMENT;
     int epochs = 10, restarts = 3, rc = 1;
     uint64_t seed = 20240601;
@@ -1305,12 +1453,14 @@ int main(int argc, char **argv)
     sitrep_gazetteer *gz = NULL;
 
     struct corpus tr = {0}, dev = {0};
+    struct vocab lex = {0};
     struct weights m;
     unsigned char *model = NULL;
     size_t size;
     struct ner_model nm;
 
     su.vocab.min = 3;
+    su.names.min = 1;
     weights_init(&m);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -1348,6 +1498,14 @@ int main(int argc, char **argv)
             su.gz_dropout = atof(v);
         else if (strcmp(a, "--vocab-min") == 0)
             su.vocab.min = (uint32_t)strtoul(v, NULL, 10);
+        else if (strcmp(a, "--names") == 0)
+            names_path = v;
+        else if (strcmp(a, "--clusters") == 0)
+            nclasses = (unsigned)strtoul(v, NULL, 10);
+        else if (strcmp(a, "--cluster-min") == 0)
+            cluster_min = (uint32_t)strtoul(v, NULL, 10);
+        else if (strcmp(a, "--cluster-text") == 0 && ncluster_paths < 8)
+            cluster_paths[ncluster_paths++] = v;
         else if (strcmp(a, "--seed") == 0)
             seed = strtoull(v, NULL, 10);
         else if (strcmp(a, "--restarts") == 0)
@@ -1395,6 +1553,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "loaded %zu training and %zu dev sentences\n", tr.n, dev.n);
         canonicalise(&tr);
         vocab_count(&su.vocab, &tr);
+        if (names_path && names_load(names_path, &su.names) != 0)
+            goto out;
+        if (nclasses > 0 && nclasses < 65536)
+            clusters_build(&su, &tr, cluster_paths, ncluster_paths, nclasses, cluster_min);
         corpus_gazetteer(&tr, gz);
         corpus_gazetteer(&dev, gz);
         for (int r = 0; r < restarts; r++) {
@@ -1408,7 +1570,8 @@ int main(int argc, char **argv)
             free(a);
             weights_free(&run);
         }
-        model = build_model(&m, m.w, &su.vocab, max_features, &size);
+        lexicon(&su, &lex);
+        model = build_model(&m, m.w, &lex, max_features, &size);
         if (write_file(out_path, model, size) != 0)
             goto out;
         printf("Trained in %.0f s (%d runs of %d epochs; word dropout %.2f, in place names "
@@ -1425,6 +1588,9 @@ out:
     free(model);
     weights_free(&m);
     vocab_free(&su.vocab);
+    vocab_free(&su.names);
+    vocab_free(&lex);
+    ner_clusters_free(&su.clusters);
     corpus_free(&tr);
     corpus_free(&dev);
     sitrep_gazetteer_destroy(gz);

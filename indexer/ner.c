@@ -3,8 +3,9 @@
  *
  * Per sentence: the tokens' hashes (ner_sentence_info()), what the gazetteer
  * says of the capitalised ones, and which capitalised words the model does
- * not know (the model marks the words it knows with ner_vocab_feature(): one
- * probe per capitalised word); those are made unknown, as in training.
+ * not know, which are given names and their word classes (the model's
+ * lexicon entry of the word, ner_vocab_feature(): one probe per capitalised
+ * word); the unknown ones are made unknown, as in training.
  *
  * Speed comes from three things: lower-case words away from names are
  * tagged O without scoring (ner_needs_tag()); the weights are int8 in
@@ -100,9 +101,20 @@ static void tag_sentence(const struct ner_model *m, const sitrep_gazetteer *gz,
 
     ner_sentence_info(text, toks, n, info);
     ner_sentence_gazetteer(gz, memo, text, toks, n, info);
-    for (size_t i = 0; i < n; i++)
-        if ((info[i].flags & NER_TF_CAP) && !lookup(m, ner_vocab_feature(info[i].word)))
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *e;
+        unsigned lex;
+        if (!(info[i].flags & NER_TF_CAP))
+            continue;
+        e = lookup(m, ner_vocab_feature(info[i].word));
+        lex = e ? e[2] : 0;
+        if (e)
+            info[i].cluster = (uint16_t)(e[3] | e[4] << 8);
+        if (lex & NER_LEX_FIRSTNAME)
+            info[i].flags |= NER_TF_FIRSTNAME;
+        if (!(lex & NER_LEX_KNOWN))
             ner_info_unknown(&info[i]);
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned best = NER_O;
         if (ner_needs_tag(info, n, i, prev1)) {
