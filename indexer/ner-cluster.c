@@ -21,48 +21,15 @@
 
 #include "ner-private.h"
 
-static void *xalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        fprintf(stderr, "sitrep-ner-train: out of memory\n");
-        exit(1);
-    }
-    return p;
-}
-
-static size_t slot_of(const struct ner_clusters *c, uint64_t k)
-{
-    size_t i = (size_t)(k * 0x9e3779b97f4a7c15u >> 20) & c->mask;
-    while (c->keys[i] && c->keys[i] != k)
-        i = (i + 1) & c->mask;
-    return i;
-}
-
 /* The word's id, added when new. */
 static uint32_t word_id(struct ner_clusters *c, uint64_t word)
 {
+    bool fresh;
     uint64_t k = word ? word : 1;
-    size_t i;
+    uint32_t *id = ner_table_at(&c->index, k, &fresh);
 
-    if (c->nwords * 2 >= c->mask) {
-        struct ner_clusters old = *c;
-        c->mask = old.mask ? old.mask * 2 + 1 : (1u << 16) - 1;
-        c->keys = xalloc(c->mask + 1, sizeof *c->keys);
-        c->ids = xalloc(c->mask + 1, sizeof *c->ids);
-        for (size_t j = 0; old.keys && j <= old.mask; j++)
-            if (old.keys[j]) {
-                size_t s = slot_of(c, old.keys[j]);
-                c->keys[s] = old.keys[j];
-                c->ids[s] = old.ids[j];
-            }
-        free(old.keys);
-        free(old.ids);
-    }
-    i = slot_of(c, k);
-    if (!c->keys[i]) {
-        c->keys[i] = k;
-        c->ids[i] = (uint32_t)c->nwords++;
+    if (fresh) {
+        *id = (uint32_t)c->nwords++;
         if (c->nwords > c->capwords) {
             c->capwords = c->capwords ? c->capwords * 2 : 4096;
             c->count = realloc(c->count, c->capwords * sizeof *c->count);
@@ -79,7 +46,7 @@ static uint32_t word_id(struct ner_clusters *c, uint64_t word)
         c->extra[c->nwords - 1] = 0;
         c->word[c->nwords - 1] = k;
     }
-    return c->ids[i];
+    return *id;
 }
 
 static void push(struct ner_clusters *c, uint32_t id)
@@ -154,17 +121,17 @@ void ner_clusters_run(struct ner_clusters *c, unsigned nclasses, uint32_t min_co
                       unsigned passes)
 {
     size_t nw = c->nwords, C = nclasses, npairs = 0;
-    uint32_t *map = xalloc(nw, sizeof *map), *order, *cls;
-    struct pair *pairs = xalloc(c->ntext, sizeof *pairs), *left;
+    uint32_t *map = ner_xcalloc(nw, sizeof *map), *order, *cls;
+    struct pair *pairs = ner_xcalloc(c->ntext, sizeof *pairs), *left;
     size_t *rstart, *lstart;
-    double *nb = xalloc(C * C, sizeof *nb), *nc = xalloc(C, sizeof *nc), *wc;
-    double *lw = xalloc(C, sizeof *lw), *rw = xalloc(C, sizeof *rw);
-    uint32_t *ltouch = xalloc(C, sizeof *ltouch), *rtouch = xalloc(C, sizeof *rtouch);
+    double *nb = ner_xcalloc(C * C, sizeof *nb), *nc = ner_xcalloc(C, sizeof *nc), *wc;
+    double *lw = ner_xcalloc(C, sizeof *lw), *rw = ner_xcalloc(C, sizeof *rw);
+    uint32_t *ltouch = ner_xcalloc(C, sizeof *ltouch), *rtouch = ner_xcalloc(C, sizeof *rtouch);
 
     /* Words below min_count become the rare word. */
     for (size_t w = 0; w < nw; w++)
         map[w] = w > RARE && c->count[w] < min_count ? RARE : (uint32_t)w;
-    wc = xalloc(nw, sizeof *wc);
+    wc = ner_xcalloc(nw, sizeof *wc);
     for (size_t i = 0; i < c->ntext; i++)
         wc[map[c->text[i]]]++;
     /* Bigram types with counts, by left word (rstart) and by right word
@@ -180,12 +147,12 @@ void ner_clusters_run(struct ner_clusters *c, unsigned nclasses, uint32_t min_co
         else
             pairs[npairs++] = pairs[i];
     }
-    left = xalloc(npairs, sizeof *left);
+    left = ner_xcalloc(npairs, sizeof *left);
     for (size_t i = 0; i < npairs; i++)
         left[i] = (struct pair){pairs[i].b, pairs[i].a, pairs[i].n};
     qsort(left, npairs, sizeof *left, cmp_pair);
-    rstart = xalloc(nw + 1, sizeof *rstart);
-    lstart = xalloc(nw + 1, sizeof *lstart);
+    rstart = ner_xcalloc(nw + 1, sizeof *rstart);
+    lstart = ner_xcalloc(nw + 1, sizeof *lstart);
     for (size_t i = 0; i < npairs; i++) {
         rstart[pairs[i].a + 1]++;
         lstart[left[i].a + 1]++;
@@ -195,12 +162,12 @@ void ner_clusters_run(struct ner_clusters *c, unsigned nclasses, uint32_t min_co
         lstart[w + 1] += lstart[w];
     }
     /* Initial classes by frequency rank. */
-    order = xalloc(nw, sizeof *order);
+    order = ner_xcalloc(nw, sizeof *order);
     for (size_t w = 0; w < nw; w++)
         order[w] = (uint32_t)w;
     sort_c = c;
     qsort(order, nw, sizeof *order, cmp_freq);
-    cls = xalloc(nw, sizeof *cls);
+    cls = ner_xcalloc(nw, sizeof *cls);
     for (size_t r = 0; r < nw; r++)
         cls[order[r]] = (uint32_t)(r % C);
     for (size_t i = 0; i < npairs; i++)
@@ -272,7 +239,7 @@ void ner_clusters_run(struct ner_clusters *c, unsigned nclasses, uint32_t min_co
         if (moved == 0)
             break;
     }
-    c->cls = xalloc(nw, sizeof *c->cls);
+    c->cls = ner_xcalloc(nw, sizeof *c->cls);
     for (size_t w = 0; w < nw; w++)
         c->cls[w] = map[w] == w && w > RARE ? (uint16_t)(cls[w] + 1) : 0;
     free(map);
@@ -298,20 +265,19 @@ unsigned ner_clusters_get(const struct ner_clusters *c, uint64_t word, bool *cap
 
     *capitalised = false;
     *extra = 0;
-    if (!c->keys || !c->cls)
+    if (!c->index.keys || !c->cls)
         return 0;
-    i = slot_of(c, word ? word : 1);
-    if (!c->keys[i])
+    i = ner_table_slot(&c->index, word ? word : 1);
+    if (!c->index.keys[i])
         return 0;
-    *capitalised = c->caps[c->ids[i]] > 0;
-    *extra = c->extra[c->ids[i]];
-    return c->cls[c->ids[i]];
+    *capitalised = c->caps[c->index.vals[i]] > 0;
+    *extra = c->extra[c->index.vals[i]];
+    return c->cls[c->index.vals[i]];
 }
 
 void ner_clusters_free(struct ner_clusters *c)
 {
-    free(c->keys);
-    free(c->ids);
+    ner_table_free(&c->index);
     free(c->count);
     free(c->caps);
     free(c->extra);

@@ -228,10 +228,29 @@ size_t ner_features(const struct ner_info *info, size_t n, size_t i, unsigned pr
  * (ner-cluster.c); only the trainer builds them, the tagger reads a word's
  * class from the model's lexicon.  Zero-initialise; free with
  * ner_clusters_free(). */
+/* The trainer's hash table (ner-table.c): nonzero 64-bit keys (word
+ * hashes; callers store 0 as 1) to 32-bit values, open addressing, twice
+ * the room of its keys.  One shape for the vocabularies, the lexicon and
+ * the word classes' ids.  Exits the trainer when out of memory. */
+struct ner_table {
+    uint64_t *keys; /* 0 = empty; owned */
+    uint32_t *vals; /* owned */
+    size_t mask, used;
+};
+
+/* The slot of key: where it is, or the empty one where it would go. */
+size_t ner_table_slot(const struct ner_table *t, uint64_t key);
+/* key's value, inserted as 0 when new (*fresh says so); valid until the
+ * next insertion. */
+uint32_t *ner_table_at(struct ner_table *t, uint64_t key, bool *fresh);
+void ner_table_free(struct ner_table *t);
+/* calloc() for the trainer: at least one byte, and exits when out of
+ * memory. */
+void *ner_xcalloc(size_t n, size_t size);
+
 struct ner_clusters {
-    uint64_t *keys; /* word hash (0 stored as 1) -> ids[], 0 = empty; owned */
-    uint32_t *ids;  /* owned */
-    size_t mask, nwords, capwords;
+    struct ner_table index; /* word hash (0 stored as 1) -> id */
+    size_t nwords, capwords;
     uint32_t *count; /* by id: tokens; owned */
     uint32_t *caps;  /* by id: tokens capitalised, not first in a sentence; owned */
     uint32_t *extra; /* by id: tokens in the text added as extra; owned */

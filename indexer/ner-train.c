@@ -106,16 +106,6 @@ static void *xmalloc(size_t n)
     return p;
 }
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        fprintf(stderr, "sitrep-ner-train: out of memory\n");
-        exit(1);
-    }
-    return p;
-}
-
 static unsigned type_class(const char *type, bool nominal)
 {
     if (strcmp(type, "per") == 0)
@@ -145,13 +135,13 @@ static void make_sentence(const struct row *rows, size_t n, struct sentence *s)
     for (size_t i = 0; i < n; i++)
         len += strlen(rows[i].word) + 1;
     s->text = xmalloc(len);
-    s->toks = xcalloc(n, sizeof *s->toks);
-    s->gold = xcalloc(n, 1);
-    s->noun = xcalloc(n, 1);
-    s->begin = xcalloc(n, 1);
-    s->tags = xcalloc(n, sizeof *s->tags);
-    s->place = xcalloc(n, 1);
-    s->person = xcalloc(n, 1);
+    s->toks = ner_xcalloc(n, sizeof *s->toks);
+    s->gold = ner_xcalloc(n, 1);
+    s->noun = ner_xcalloc(n, 1);
+    s->begin = ner_xcalloc(n, 1);
+    s->tags = ner_xcalloc(n, sizeof *s->tags);
+    s->place = ner_xcalloc(n, 1);
+    s->person = ner_xcalloc(n, 1);
     s->n = n;
     len = 0;
     for (size_t i = 0; i < n; i++) {
@@ -276,8 +266,8 @@ static void weights_init(struct weights *m)
 {
     memset(m, 0, sizeof *m);
     m->mask = (1u << 20) - 1;
-    m->keys = xcalloc(m->mask + 1, sizeof *m->keys);
-    m->rows = xcalloc(m->mask + 1, sizeof *m->rows);
+    m->keys = ner_xcalloc(m->mask + 1, sizeof *m->keys);
+    m->rows = ner_xcalloc(m->mask + 1, sizeof *m->rows);
 }
 
 static void weights_free(struct weights *m)
@@ -309,8 +299,8 @@ static long weights_find(const struct weights *m, uint64_t h)
 static void weights_grow(struct weights *m)
 {
     size_t n = (m->mask + 1) * 2;
-    uint64_t *keys = xcalloc(n, sizeof *keys);
-    uint32_t *rows = xcalloc(n, sizeof *rows);
+    uint64_t *keys = ner_xcalloc(n, sizeof *keys);
+    uint32_t *rows = ner_xcalloc(n, sizeof *rows);
     for (size_t i = 0; i <= m->mask; i++) {
         size_t j;
         if (!m->keys[i])
@@ -364,61 +354,29 @@ static size_t weights_row(struct weights *m, uint64_t h)
 
 /* Word hash (ner_info.word) -> number of tokens in training. */
 struct vocab {
-    uint64_t *keys; /* 0 = empty */
-    uint32_t *count;
-    size_t mask, used;
-    uint32_t min; /* fewer tokens than this: an unknown word */
+    struct ner_table t; /* word key -> tokens */
+    uint32_t min;       /* fewer tokens than this: an unknown word */
 };
-
-static size_t vocab_slot(const struct vocab *v, uint64_t k)
-{
-    size_t i = (size_t)(k * 0x9e3779b97f4a7c15u >> 20) & v->mask;
-    while (v->keys[i] && v->keys[i] != k)
-        i = (i + 1) & v->mask;
-    return i;
-}
 
 static void vocab_add(struct vocab *v, uint64_t word)
 {
-    uint64_t k = key_of(word);
-    size_t i;
-
-    if (v->used * 2 >= v->mask) {
-        struct vocab old = *v;
-        v->mask = old.mask ? old.mask * 2 + 1 : (1u << 16) - 1;
-        v->keys = xcalloc(v->mask + 1, sizeof *v->keys);
-        v->count = xcalloc(v->mask + 1, sizeof *v->count);
-        for (size_t j = 0; old.keys && j <= old.mask; j++)
-            if (old.keys[j]) {
-                size_t slot = vocab_slot(v, old.keys[j]);
-                v->keys[slot] = old.keys[j];
-                v->count[slot] = old.count[j];
-            }
-        free(old.keys);
-        free(old.count);
-    }
-    i = vocab_slot(v, k);
-    if (!v->keys[i]) {
-        v->keys[i] = k;
-        v->used++;
-    }
-    v->count[i]++;
+    bool fresh;
+    (*ner_table_at(&v->t, key_of(word), &fresh))++;
 }
 
 static bool vocab_known(const struct vocab *v, uint64_t word)
 {
     size_t i;
 
-    if (!v->keys)
+    if (!v->t.keys)
         return false; /* empty */
-    i = vocab_slot(v, key_of(word));
-    return v->keys[i] && v->count[i] >= v->min;
+    i = ner_table_slot(&v->t, key_of(word));
+    return v->t.keys[i] && v->t.vals[i] >= v->min;
 }
 
 static void vocab_free(struct vocab *v)
 {
-    free(v->keys);
-    free(v->count);
+    ner_table_free(&v->t);
 }
 
 /* Everything training and scoring share besides the weights. */
@@ -508,11 +466,8 @@ static uint16_t train_class(const struct setup *su, uint64_t word)
  * << 8, ORed with what it had. */
 static void lex_set(struct vocab *lex, uint64_t word, uint32_t bits)
 {
-    size_t i;
-
-    vocab_add(lex, word);
-    i = vocab_slot(lex, key_of(word));
-    lex->count[i] = (lex->count[i] - 1) | bits;
+    bool fresh;
+    *ner_table_at(&lex->t, key_of(word), &fresh) |= bits;
 }
 
 /* The lexicon the model stores: the known words, the given names, the
@@ -522,16 +477,16 @@ static void lexicon(const struct setup *su, struct vocab *lex)
     const struct vocab *v = &su->vocab, *nm = &su->names;
     const struct ner_clusters *c = &su->clusters;
 
-    for (size_t i = 0; v->keys && i <= v->mask; i++)
-        if (v->keys[i] && v->count[i] >= v->min)
-            lex_set(lex, v->keys[i], NER_LEX_KNOWN);
-    for (size_t i = 0; nm->keys && i <= nm->mask; i++)
-        if (nm->keys[i])
-            lex_set(lex, nm->keys[i], NER_LEX_FIRSTNAME);
-    for (size_t i = 0; c->keys && c->cls && i <= c->mask; i++) {
-        uint16_t k = c->keys[i] ? word_class(c, c->keys[i]) : 0;
+    for (size_t i = 0; v->t.keys && i <= v->t.mask; i++)
+        if (v->t.keys[i] && v->t.vals[i] >= v->min)
+            lex_set(lex, v->t.keys[i], NER_LEX_KNOWN);
+    for (size_t i = 0; nm->t.keys && i <= nm->t.mask; i++)
+        if (nm->t.keys[i])
+            lex_set(lex, nm->t.keys[i], NER_LEX_FIRSTNAME);
+    for (size_t i = 0; c->index.keys && c->cls && i <= c->index.mask; i++) {
+        uint16_t k = c->index.keys[i] ? word_class(c, c->index.keys[i]) : 0;
         if (k)
-            lex_set(lex, c->keys[i], (uint32_t)k << 8);
+            lex_set(lex, c->index.keys[i], (uint32_t)k << 8);
     }
 }
 
@@ -1304,11 +1259,11 @@ static unsigned char *build_model(const struct weights *m, const float *a, const
     for (size_t r = 0; r < m->nrows; r++)
         if (mag[r] > cut && mag[r] >= scale / 2)
             keep++;
-    for (size_t i = 0; lex->keys && i <= lex->mask; i++)
-        keep += lex->keys[i] != 0;
+    for (size_t i = 0; lex->t.keys && i <= lex->t.mask; i++)
+        keep += lex->t.keys[i] != 0;
     nbuckets = (size_t)((double)keep / (NER_BUCKET_ENTRIES * 0.9)) + 1;
     *size = NER_MODEL_HEADER + nbuckets * NER_BUCKET_BYTES;
-    buf = xcalloc(*size, 1);
+    buf = ner_xcalloc(*size, 1);
     memcpy(buf, NER_MODEL_MAGIC, 8);
     put32(buf + 8, NER_MODEL_VERSION);
     put32(buf + 12, NER_NCLASS);
@@ -1332,12 +1287,12 @@ static unsigned char *build_model(const struct weights *m, const float *a, const
     }
     /* The lexicon: NER_LEX_* bits in the first weight byte, the class + 1
      * in the next two. */
-    for (size_t i = 0; lex->keys && i <= lex->mask; i++)
-        if (lex->keys[i]) {
-            e = place_entry(buf, nbuckets, ner_vocab_feature(lex->keys[i]));
-            e[2] = (unsigned char)(lex->count[i] & 0xff);
-            e[3] = (unsigned char)(lex->count[i] >> 8 & 0xff);
-            e[4] = (unsigned char)(lex->count[i] >> 16 & 0xff);
+    for (size_t i = 0; lex->t.keys && i <= lex->t.mask; i++)
+        if (lex->t.keys[i]) {
+            e = place_entry(buf, nbuckets, ner_vocab_feature(lex->t.keys[i]));
+            e[2] = (unsigned char)(lex->t.vals[i] & 0xff);
+            e[3] = (unsigned char)(lex->t.vals[i] >> 8 & 0xff);
+            e[4] = (unsigned char)(lex->t.vals[i] >> 16 & 0xff);
             words++;
         }
     put32(buf + 24, (uint32_t)(placed + words));
