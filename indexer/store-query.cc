@@ -96,6 +96,24 @@ template <bool Values> class flat_u64_table {
 using flat_u64_map = flat_u64_table<true>;
 using flat_u64_set = flat_u64_table<false>;
 
+/* The matches of query in the copy groups of terms (their "G" terms):
+ * what the copy counts and the unique facet counts look at again. */
+Xapian::Query in_groups(const Xapian::Query &query, const std::vector<Xapian::Query> &terms)
+{
+    return Xapian::Query(Xapian::Query::OP_FILTER, query,
+                         Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+}
+
+/* The filter term of a copy group, as stored in slot SITREP_SLOT_GROUP. */
+std::string group_term(const std::string &group)
+{
+    std::unique_ptr<char, decltype(&std::free)> term(
+        sitrep_schema_term(SITREP_FIELD_GROUP, group.c_str()), &std::free);
+    if (!term)
+        throw std::bad_alloc();
+    return std::string(term.get());
+}
+
 /* Counts the values of every facet asked for over the matches the matcher
  * hands it: one pass, one value read per match and facet.  Facet lists
  * (schema.h) count each value once per document; the date facets count a
@@ -191,24 +209,14 @@ class facet_spy : public Xapian::MatchSpy {
         if (!count_groups || repeated.empty() || !lists)
             return;
         std::vector<Xapian::Query> terms;
-        for (const std::string &g : repeated) {
-            std::unique_ptr<char, decltype(&std::free)> term(
-                sitrep_schema_term(SITREP_FIELD_GROUP, g.c_str()), &std::free);
-            if (!term)
-                throw std::bad_alloc();
-            terms.emplace_back(std::string(term.get()));
-        }
+        for (const std::string &g : repeated)
+            terms.emplace_back(group_term(g));
         Xapian::Enquire again(db);
-        again.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
-                                      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())));
+        again.set_query(in_groups(query, terms));
         again.add_matchspy(this);
+        /* A throw leaves it set, but a failed run's spy is dropped. */
         correcting = true;
-        try {
-            again.get_mset(0, 0, db.get_doccount());
-        } catch (...) {
-            correcting = false;
-            throw;
-        }
+        again.get_mset(0, 0, db.get_doccount());
         correcting = false;
     }
 
@@ -649,18 +657,14 @@ static void count_copies(const Xapian::Database &db, sitrep_results *r,
     for (const std::string &g : groups) {
         if (g.empty())
             continue;
-        std::unique_ptr<char, decltype(&std::free)> term(
-            sitrep_schema_term(SITREP_FIELD_GROUP, g.c_str()), &std::free);
-        if (!term)
-            throw std::bad_alloc();
-        if (db.get_termfreq(term.get()) > 1)
-            terms.emplace_back(std::string(term.get()));
+        std::string term = group_term(g);
+        if (db.get_termfreq(term) > 1)
+            terms.emplace_back(term);
     }
     if (terms.empty())
         return;
     Xapian::Enquire count(db);
-    count.set_query(Xapian::Query(Xapian::Query::OP_FILTER, r->query,
-                                  Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())));
+    count.set_query(in_groups(r->query, terms));
     Xapian::ValueCountMatchSpy spy(SITREP_SLOT_GROUP);
     count.add_matchspy(&spy);
     count.get_mset(0, 0, db.get_doccount());

@@ -106,15 +106,11 @@ static bool write_features(struct exporter *e, json_t *hit, struct sitrep_buf *o
             ok = false;
             break;
         }
-        char *text = json_dumps(f, SRV_JSON_FLAGS);
+        ok = (!e->any_feature || sitrep_buf_append_char(out, ',') == SITREP_OK) &&
+             srv_json_append(out, f) == SITREP_OK;
         json_decref(f);
-        if (!text || (e->any_feature && sitrep_buf_append_char(out, ',') != SITREP_OK) ||
-            sitrep_buf_append_str(out, text) != SITREP_OK) {
-            free(text);
-            ok = false;
+        if (!ok)
             break;
-        }
-        free(text);
         e->any_feature = true;
     }
     json_decref(places);

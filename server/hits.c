@@ -44,6 +44,34 @@ void srv_hit_fields_csv_default(struct srv_hit_fields *f, const struct srv_searc
         f->want[columns[i]] = true;
 }
 
+/* The members that are lists: absent from a record, they show as []. */
+static bool is_list(enum srv_hit_field field)
+{
+    return field == SRV_FIELD_PLACES || field == SRV_FIELD_PERSONS ||
+           field == SRV_FIELD_EVENT_DATES;
+}
+
+/* The snippet of the hit's text (NULL: none) as a new JSON string, with
+ * the highlight tags asked for; NULL when out of memory.  Only made when
+ * shown: exports without it skip the work. */
+static json_t *snippet_json(const struct srv_search *s, sitrep_results *r, const char *text,
+                            size_t text_len)
+{
+    const struct srv_search_params *sp = &s->sp;
+    const char *pre = !sp->highlight ? "" : sp->pre_tag ? sp->pre_tag : "<mark>";
+    const char *post = !sp->highlight ? "" : sp->post_tag ? sp->post_tag : "</mark>";
+    char *snippet = NULL;
+    json_t *js;
+
+    if (text && sitrep_results_snippet(r, text, text_len, SNIPPET_BYTES, pre, post, &snippet) ==
+                    SITREP_OK)
+        js = srv_json_string_lossy(snippet, strlen(snippet));
+    else
+        js = json_string("");
+    free(snippet);
+    return js;
+}
+
 static int copy_member(json_t *hit, json_t *record, const char *key, bool array)
 {
     json_t *v = json_object_get(record, key);
@@ -62,7 +90,6 @@ json_t *srv_hit_render(const struct srv_search *s, sitrep_results *r, const stru
     size_t text_len;
     json_t *record = sitrep_record_parse(h->data, h->data_len, &text, &text_len, &jerr);
     json_t *hit = json_object();
-    char *snippet = NULL;
 
     if (!hit)
         goto fail;
@@ -83,25 +110,8 @@ json_t *srv_hit_render(const struct srv_search *s, sitrep_results *r, const stru
             if (json_object_set_new(hit, name, json_real(h->score)))
                 goto fail;
             break;
-        case SRV_FIELD_SNIPPET: {
-            /* Only made when shown: exports without it skip the work. */
-            json_t *js;
-            const struct srv_search_params *sp = &s->sp;
-            const char *pre = !sp->highlight ? "" : sp->pre_tag ? sp->pre_tag : "<mark>";
-            const char *post = !sp->highlight ? "" : sp->post_tag ? sp->post_tag : "</mark>";
-            if (text && sitrep_results_snippet(r, text, text_len, SNIPPET_BYTES, pre, post,
-                                               &snippet) == SITREP_OK)
-                js = srv_json_string_lossy(snippet, strlen(snippet));
-            else
-                js = json_string("");
-            if (json_object_set_new(hit, name, js))
-                goto fail;
-            break;
-        }
-        case SRV_FIELD_PLACES:
-        case SRV_FIELD_PERSONS:
-        case SRV_FIELD_EVENT_DATES:
-            if (copy_member(hit, record, name, true))
+        case SRV_FIELD_SNIPPET:
+            if (json_object_set_new(hit, name, snippet_json(s, r, text, text_len)))
                 goto fail;
             break;
         case SRV_FIELD_COPIES:
@@ -119,16 +129,14 @@ json_t *srv_hit_render(const struct srv_search *s, sitrep_results *r, const stru
             break;
         }
         default:
-            if (copy_member(hit, record, name, false))
+            if (copy_member(hit, record, name, is_list((enum srv_hit_field)i)))
                 goto fail;
             break;
         }
     }
-    free(snippet);
     json_decref(record);
     return hit;
 fail:
-    free(snippet);
     json_decref(record);
     json_decref(hit);
     return NULL;
@@ -144,29 +152,6 @@ static const struct srv_rawjson_member *head_member(const struct srv_rawjson_mem
         if (srv_rawjson_key_is(&m[i], name))
             found = &m[i];
     return found;
-}
-
-/* The snippet of the hit's text as a JSON string value. */
-static sitrep_status append_snippet(const struct srv_search *s, sitrep_results *r,
-                                    const char *text, size_t text_len, struct sitrep_buf *out)
-{
-    const struct srv_search_params *sp = &s->sp;
-    const char *pre = !sp->highlight ? "" : sp->pre_tag ? sp->pre_tag : "<mark>";
-    const char *post = !sp->highlight ? "" : sp->post_tag ? sp->post_tag : "</mark>";
-    char *snippet = NULL;
-    json_t *js = NULL;
-    sitrep_status st = SITREP_ERR_NOMEM;
-
-    if (text && sitrep_results_snippet(r, text, text_len, SNIPPET_BYTES, pre, post, &snippet) ==
-                    SITREP_OK)
-        js = srv_json_string_lossy(snippet, strlen(snippet));
-    else
-        js = json_string("");
-    if (js)
-        st = srv_json_append(out, js);
-    json_decref(js);
-    free(snippet);
-    return st;
 }
 
 sitrep_status srv_hit_render_text(const struct srv_search *s, sitrep_results *r,
@@ -201,25 +186,23 @@ sitrep_status srv_hit_render_text(const struct srv_search *s, sitrep_results *r,
             break;
         first = false;
         switch ((enum srv_hit_field)i) {
-        case SRV_FIELD_SCORE: {
-            json_t *v = json_real(h->score);
+        case SRV_FIELD_SCORE:
+        case SRV_FIELD_SNIPPET: {
+            json_t *v = i == SRV_FIELD_SCORE
+                            ? json_real(h->score)
+                            : snippet_json(s, r, sep + 1, h->data_len - (size_t)(sep + 1 - h->data));
             st = v ? srv_json_append(out, v) : SITREP_ERR_NOMEM;
             json_decref(v);
             break;
         }
-        case SRV_FIELD_SNIPPET:
-            st = append_snippet(s, r, sep + 1, h->data_len - (size_t)(sep + 1 - h->data), out);
-            break;
         case SRV_FIELD_COPIES:
             snprintf(num, sizeof num, "%llu", (unsigned long long)h->copies);
             st = sitrep_buf_append_str(out, num);
             break;
         default: {
             const struct srv_rawjson_member *v = head_member(m, n, name);
-            bool list = i == SRV_FIELD_PLACES || i == SRV_FIELD_PERSONS ||
-                        i == SRV_FIELD_EVENT_DATES;
             st = v ? sitrep_buf_append(out, v->value, v->value_len)
-                   : sitrep_buf_append_str(out, list ? "[]" : "null");
+                   : sitrep_buf_append_str(out, is_list((enum srv_hit_field)i) ? "[]" : "null");
             break;
         }
         }

@@ -84,11 +84,12 @@ struct srv_request {
      * srv_request_clear() destroys one left here. */
     struct srv_stream *stream;
     /* A 200 answer already serialised, instead of a JSON body: owned,
-     * NUL-terminated; the transport takes it and sets it to NULL.  With a
-     * text_tag it comes from the search answer cache (cache.h) and is not
-     * stored again.  A handler that missed the cache leaves the key in
-     * cache_key (owned), and the transport stores the 200 under it.
-     * cache_status is "hit", "miss" or NULL (X-Cache). */
+     * NUL-terminated; the transport takes it and sets it to NULL.  One
+     * found in the search answer cache (cache.h) comes with its text_tag.
+     * A search that missed the cache leaves the key in cache_key (owned),
+     * and the transport stores the 200 under it; a hit leaves none, so
+     * nothing is stored twice.  cache_status is "hit", "miss" or NULL
+     * (X-Cache). */
     char *text;
     size_t text_len;
     char text_tag[SRV_CACHE_TAG_SIZE]; /* text's ETag, "" when it has none */
