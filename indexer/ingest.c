@@ -215,28 +215,49 @@ static void pool_wait(struct pool *p)
 
 /* ---- writing, in the main thread ------------------------------------------ */
 
-/* Writes the prepared records of b in order, reports the bad ones, and
- * empties b. */
+/* Writes the prepared records of b in order, committing every batch_size
+ * articles; reports the bad ones, and empties b.  The records between two
+ * commits go to the writer together, which writes its shards in parallel. */
 static void write_batch(struct run *r, struct batch *b)
 {
-    for (size_t i = 0; i < b->n; i++) {
-        struct slot *sl = &b->slots[i];
-        sitrep_status st = sl->st;
-        if (r->fatal != SITREP_OK)
-            ; /* the index failed: drop the rest */
-        else if (st == SITREP_ERR_INVALID)
-            on_error(r, sl->file, sl->line, sl->reason);
-        else if (st == SITREP_OK && (st = sitrep_writer_put(r->w, sl->doc)) == SITREP_OK) {
-            if (r->opt->verbose)
-                printf("indexed %s %s:%ld\n", sl->a.id, sl->file, sl->line);
-            if (++r->pending >= r->opt->batch_size)
-                commit(r);
-            progress(r, false);
-        } else {
-            fprintf(stderr, "%s:%ld: cannot index: %s\n", sl->file, sl->line,
+    const sitrep_doc *docs[PIPE_BATCH];
+    struct slot *put[PIPE_BATCH];
+    size_t i = 0;
+
+    while (i < b->n && r->fatal == SITREP_OK) {
+        size_t n = 0;
+        struct slot *failed = NULL;
+        for (; i < b->n && !failed && r->pending + n < r->opt->batch_size; i++) {
+            struct slot *sl = &b->slots[i];
+            if (sl->st == SITREP_ERR_INVALID)
+                on_error(r, sl->file, sl->line, sl->reason);
+            else if (sl->st == SITREP_OK)
+                docs[n] = sl->doc, put[n++] = sl;
+            else
+                failed = sl;
+        }
+        sitrep_status st = n ? sitrep_writer_put_batch(r->w, docs, n) : SITREP_OK;
+        if (st != SITREP_OK) {
+            fprintf(stderr, "%s:%ld: cannot index: %s\n", put[0]->file, put[0]->line,
                     st == SITREP_ERR_NOMEM ? "out of memory" : sitrep_writer_last_error(r->w));
             r->fatal = st;
+            break;
         }
+        for (size_t k = 0; k < n && r->opt->verbose; k++)
+            printf("indexed %s %s:%ld\n", put[k]->a.id, put[k]->file, put[k]->line);
+        r->pending += n;
+        if (r->pending >= r->opt->batch_size)
+            commit(r);
+        progress(r, false);
+        if (failed) {
+            fprintf(stderr, "%s:%ld: cannot index: %s\n", failed->file, failed->line,
+                    failed->st == SITREP_ERR_NOMEM ? "out of memory"
+                                                   : sitrep_status_to_string(failed->st));
+            r->fatal = failed->st;
+        }
+    }
+        for (i = 0; i < b->n; i++) {
+        struct slot *sl = &b->slots[i];
         sitrep_doc_destroy(sl->doc);
         sl->doc = NULL;
         sitrep_article_clear(&sl->a);

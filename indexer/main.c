@@ -1,7 +1,7 @@
 /* main.c - sitrep-index: the indexer command line.
  *
- *   sitrep-index [--config FILE] [--index DIR] [--batch N] [-v] [--commits] [--no-extract]
- *                [-q] PATH...
+ *   sitrep-index [--config FILE] [--index DIR] [--batch N] [--shards N] [-v] [--commits]
+ *                [--no-extract] [-q] PATH...
  *   sitrep-index extract [--config FILE] [--published YYYY-MM-DD] [FILE|-]
  *   sitrep-index stats|get ID...|delete ID... [--config FILE] [--index DIR]
  *
@@ -56,6 +56,8 @@ static void usage(FILE *f)
           "  --config FILE   read configuration from FILE (YAML)\n"
           "  --index DIR     index directory (overrides index.path)\n"
           "  --batch N       articles per commit (overrides indexer.batch_size)\n"
+          "  --shards N      shards of a new index, written in parallel (overrides\n"
+          "                  index.shards; an existing index keeps its own)\n"
           "  -v, --verbose   print 'indexed ID FILE:LINE' for every article\n"
           "  --commits       print 'committed N' after each commit: the N articles\n"
           "                  written since the last such line are durable\n"
@@ -267,7 +269,7 @@ static int cmd_maintain(int argc, char **argv)
         index_path = cfg.index_path;
     rc = EXIT_FATAL;
     if (strcmp(cmd, "delete") == 0) {
-        if (sitrep_writer_open(index_path, &w, &err) != SITREP_OK) {
+        if (sitrep_writer_open(index_path, cfg.shards, &w, &err) != SITREP_OK) {
             fprintf(stderr, "sitrep-index: %s\n", err ? err : index_path);
             goto out;
         }
@@ -330,7 +332,8 @@ out:
 
 static int cmd_index(int argc, char **argv)
 {
-    const char *config_path = NULL, *index_path = NULL, *batch = NULL;
+    const char *config_path = NULL, *index_path = NULL, *batch = NULL,
+               *shards = NULL;
     struct ingest_options opt = {0};
     struct ingest_counts counts = {0};
     struct sitrep_config cfg;
@@ -353,6 +356,8 @@ static int cmd_index(int argc, char **argv)
             index_path = v;
         else if ((v = opt_value(argc, argv, &i, "--batch", &missing)))
             batch = v;
+        else if ((v = opt_value(argc, argv, &i, "--shards", &missing)))
+            shards = v;
         else if (missing)
             break;
         else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
@@ -396,6 +401,16 @@ static int cmd_index(int argc, char **argv)
         }
         opt.batch_size = (unsigned)b;
     }
+    unsigned new_shards = cfg.shards;
+    if (shards) {
+        char *end;
+        long s = strtol(shards, &end, 10);
+        if (*end || s < 1 || s > 64) {
+            fprintf(stderr, "sitrep-index: --shards: '%s' is not a number from 1 to 64\n", shards);
+            goto out;
+        }
+        new_shards = (unsigned)s;
+    }
     opt.progress = isatty(STDERR_FILENO) && !opt.quiet;
     /* Whoever reads -v through a pipe wants each line as it happens. */
     if (opt.verbose || opt.commits)
@@ -405,7 +420,7 @@ static int cmd_index(int argc, char **argv)
         goto out;
     if (!index_path)
         index_path = cfg.index_path;
-    if (sitrep_writer_open(index_path, &w, &err) != SITREP_OK) {
+    if (sitrep_writer_open(index_path, new_shards, &w, &err) != SITREP_OK) {
         fprintf(stderr, "sitrep-index: %s\n", err ? err : index_path);
         goto out;
     }

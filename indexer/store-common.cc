@@ -2,8 +2,11 @@
  * files, plus document building. */
 #include "store-private.hh"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <new>
 
 #include "schema.h"
@@ -56,6 +59,54 @@ sitrep_status map_exception(std::string &msg) noexcept
 Xapian::Stem stemmer()
 {
     return Xapian::Stem("english");
+}
+
+/* local_shards() to a nesting depth: a stub's shard may be a stub itself
+ * (an index of shards, listed beside others); its shards are listed in its
+ * place, so each path is one glass folder.  A loop of stubs ends at the
+ * depth limit. */
+static bool local_shards_at(const std::string &spec, std::vector<std::string> &paths, int depth)
+{
+    struct stat sb;
+    std::string stub = spec, line;
+
+    if (depth > 8 || stat(spec.c_str(), &sb) != 0)
+        return false;
+    if (S_ISDIR(sb.st_mode)) {
+        if (stat((spec + "/iamglass").c_str(), &sb) == 0)
+            return false;
+        stub = spec + "/XAPIANDB";
+    }
+    std::ifstream in(stub);
+    if (!in)
+        return false;
+    std::string::size_type slash = stub.rfind('/');
+    std::string folder = slash == std::string::npos ? "" : stub.substr(0, slash + 1);
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#')
+            continue;
+        std::string::size_type space = line.find(' ');
+        std::string type = line.substr(0, space);
+        if (space == std::string::npos || (type != "auto" && type != "glass"))
+            return false;
+        std::string path = line.substr(space + 1);
+        if (path.empty())
+            return false;
+        if (path[0] != '/')
+            path = folder + path;
+        std::vector<std::string> inner;
+        if (local_shards_at(path, inner, depth + 1))
+            paths.insert(paths.end(), inner.begin(), inner.end());
+        else
+            paths.push_back(path);
+    }
+    return !paths.empty();
+}
+
+bool local_shards(const std::string &spec, std::vector<std::string> &paths)
+{
+    paths.clear();
+    return local_shards_at(spec, paths, 0);
 }
 
 char *dup_cstr(const std::string &s) noexcept

@@ -20,15 +20,26 @@ sitrep_status sitrep_db_open(const char *spec, sitrep_db **out, char **errmsg) n
     try {
         h = new sitrep_db;
         h->spec = spec;
-        /* The normal constructor opens a directory or a stub file alike, so
-         * shards and remote backends need no code here. */
+        /* A stub of local shards is opened shard by shard, so that their
+         * revisions can be summed (Xapian 1.4 gives no revision for
+         * several); anything else (one folder, remote shards) by Xapian's
+         * own constructor, which reads a stub file too. */
         /* Opening reads the tables' roots, which a commit can discard (or
          * half rewrite: DatabaseCorruptError) under it, like any read
          * (retry_modified).  There is no handle to reopen yet, so open
          * again; an index that is really corrupt fails every time. */
+        std::vector<std::string> paths;
+        bool local = sitrep_store::local_shards(h->spec, paths);
         for (int attempt = 1;; attempt++) {
             try {
-                h->db = Xapian::Database(h->spec);
+                h->db = Xapian::Database();
+                h->shards.clear();
+                for (const std::string &p : paths) {
+                    h->shards.emplace_back(p);
+                    h->db.add_database(h->shards.back());
+                }
+                if (!local)
+                    h->db = Xapian::Database(h->spec);
                 st = sitrep_store::check_schema(h->db, msg);
                 break;
             } catch (const Xapian::DatabaseModifiedError &) {
@@ -67,11 +78,15 @@ sitrep_status sitrep_db_get_stats(sitrep_db *h, struct sitrep_db_stats *out) noe
     try {
         sitrep_store::retry_modified(h->db, [&] {
             out->documents = h->db.get_doccount();
+            out->revision = 0;
+            out->shards = h->shards.empty() ? 1 : (unsigned)h->shards.size();
             try {
-                out->revision = h->db.get_revision();
-                out->shards = 1;
+                for (Xapian::Database &s : h->shards)
+                    out->revision += s.get_revision();
+                if (h->shards.empty())
+                    out->revision = h->db.get_revision();
             } catch (const Xapian::InvalidOperationError &) {
-                /* Several shards have no single revision. */
+                /* Remote shards: Xapian gives no revision. */
                 out->revision = 0;
                 out->shards = 0;
             }

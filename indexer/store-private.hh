@@ -15,14 +15,15 @@
 
 struct sitrep_db {
     Xapian::Database db;
+    /* The shards of a stub that lists local ones, sharing db's handles (so
+     * a reopen of db moves them too): their revisions sum to the index's.
+     * Empty for one index folder, or a stub Xapian alone can open. */
+    std::vector<Xapian::Database> shards;
     std::string spec;
     std::string error;
 };
 
-struct sitrep_writer {
-    Xapian::WritableDatabase db;
-    std::string error;
-};
+/* The body of sitrep_writer is private to store-writer.cc. */
 
 struct sitrep_doc {
     Xapian::Document doc;
@@ -89,6 +90,13 @@ sitrep_status map_exception(std::string &msg) noexcept;
 
 /* The stemmer used on both sides: English. */
 Xapian::Stem stemmer();
+
+/* The shard paths of a stub that lists only local shards ("auto PATH" or
+ * "glass PATH" lines, relative to the stub's folder, as Xapian reads
+ * them): the stub is spec itself (a file) or spec/XAPIANDB (a folder that
+ * is no glass index).  False for an index folder, an unreadable stub, or one
+ * that lists anything else (remote shards), which Xapian alone opens. */
+bool local_shards(const std::string &spec, std::vector<std::string> &paths);
 
 /* strdup into malloc'd memory, for strings handed to C. */
 char *dup_cstr(const std::string &s) noexcept;

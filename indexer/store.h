@@ -163,25 +163,36 @@ void sitrep_doc_destroy(sitrep_doc *doc) SITREP_NOEXCEPT;
 /* ---- writing ---------------------------------------------------------- */
 
 /* Opens (creating if needed) the index directory path for writing and
- * records the schema version in a new index.  SITREP_ERR_DB_LOCKED when
- * another writer holds it.  Constructor conventions as sitrep_db_open(). */
-sitrep_status sitrep_writer_open(const char *path, sitrep_writer **out, char **errmsg) SITREP_NOEXCEPT;
-/* Adds or replaces (by id) one document.  Not durable until committed.
- * Files it in a near-duplicate group (schema.h, XG and slot 6): that of the
- * most similar article already written (committed or not) whose text
- * signature (slot 5) is within SITREP_DEDUP_THRESHOLD (dedup.h), else a
- * group of its own named by its id.  The group is recorded on doc itself,
- * which the caller still owns; putting doc again recomputes it. */
+ * records the schema version in a new index.  A new index gets new_shards
+ * shards (0 or 1: one plain glass folder; more: a folder of shards listed
+ * in path/XAPIANDB, written in parallel, store-writer.cc); an existing
+ * index keeps its own.  SITREP_ERR_DB_LOCKED when another writer holds it.
+ * Constructor conventions as sitrep_db_open(). */
+sitrep_status sitrep_writer_open(const char *path, unsigned new_shards, sitrep_writer **out,
+                                 char **errmsg) SITREP_NOEXCEPT;
+/* Adds or replaces (by id) each of the n documents, in order, the shards in
+ * parallel; returns when all are written (not durable until committed).
+ * Files each in a near-duplicate group (schema.h, XG and slot 6): that of
+ * the most similar article already written (committed or not, the batch's
+ * earlier ones included) whose text signature (slot 5) is within
+ * SITREP_DEDUP_THRESHOLD (dedup.h), else a group of its own named by its
+ * id.  The group is recorded on each doc itself, which the caller still
+ * owns (and must not use from another thread during the call); putting doc
+ * again recomputes it.  On failure some documents may be written and some
+ * not: commit nothing, destroy the writer. */
+sitrep_status sitrep_writer_put_batch(sitrep_writer *w, const sitrep_doc *const *docs,
+                                      size_t n) SITREP_NOEXCEPT;
+/* sitrep_writer_put_batch() of one document. */
 sitrep_status sitrep_writer_put(sitrep_writer *w, const sitrep_doc *doc) SITREP_NOEXCEPT;
 /* Deletes the article with this id; SITREP_ERR_NOT_FOUND if there is none. */
 sitrep_status sitrep_writer_delete(sitrep_writer *w, const char *id) SITREP_NOEXCEPT;
 /* Makes every change so far durable and visible to readers, and stamps
- * sitrep.last_update. */
+ * sitrep.last_update; the shards commit in parallel. */
 sitrep_status sitrep_writer_commit(sitrep_writer *w) SITREP_NOEXCEPT;
 uint64_t sitrep_writer_documents(sitrep_writer *w) SITREP_NOEXCEPT;
 /* What a reader opened now would see: documents, revision and last_update
  * as of the last commit (uncommitted changes are not counted in revision,
- * but are in documents), shards = 1.  For the server, which answers a write
+ * but are in documents), and the shards.  For the server, which answers a write
  * with the revision it made. */
 sitrep_status sitrep_writer_get_stats(sitrep_writer *w, struct sitrep_db_stats *out) SITREP_NOEXCEPT;
 const char *sitrep_writer_last_error(const sitrep_writer *w) SITREP_NOEXCEPT;

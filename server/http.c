@@ -671,10 +671,11 @@ void srv_http_stop(struct srv_http *h)
 {
     if (!h)
         return;
-    MHD_socket fd = MHD_quiesce_daemon(h->daemon);
+    /* Not MHD_quiesce_daemon() first: in 0.9.75 it races a pool thread
+     * that takes the listening socket out of its epoll set at the
+     * connection limit, and aborts ("Failed to remove listen FD from epoll
+     * set", seen once in test_crash).  Stopping closes the socket itself. */
     MHD_stop_daemon(h->daemon);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
     srv_ratelimit_free(h->limiter);
     free(h);
 }

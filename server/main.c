@@ -178,7 +178,7 @@ int main(int argc, char **argv)
         goto out;
     }
     /* Writes wait for each other at most as long as a client waits. */
-    app.writelock = srv_writelock_create(cfg.index_path, cfg.timeout_seconds);
+    app.writelock = srv_writelock_create(cfg.index_path, cfg.shards, cfg.timeout_seconds);
     if (!app.writelock) {
         fprintf(stderr, "sitrepd: out of memory\n");
         goto out;

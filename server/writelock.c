@@ -14,10 +14,12 @@
 struct srv_writelock {
     pthread_mutex_t mutex;
     char *path;
+    unsigned new_shards;
     unsigned wait_seconds;
 };
 
-struct srv_writelock *srv_writelock_create(const char *path, unsigned wait_seconds)
+struct srv_writelock *srv_writelock_create(const char *path, unsigned new_shards,
+                                           unsigned wait_seconds)
 {
     struct srv_writelock *lock = calloc(1, sizeof *lock);
     if (!lock)
@@ -27,6 +29,7 @@ struct srv_writelock *srv_writelock_create(const char *path, unsigned wait_secon
         free(lock);
         return NULL;
     }
+    lock->new_shards = new_shards;
     lock->wait_seconds = wait_seconds ? wait_seconds : 1;
     pthread_mutex_init(&lock->mutex, NULL);
     return lock;
@@ -55,7 +58,7 @@ sitrep_status srv_writelock_acquire(struct srv_writelock *lock, bool create, sit
         st = SITREP_ERR_DB_NOT_FOUND;
         goto out;
     }
-    st = sitrep_writer_open(lock->path, w, &errmsg);
+    st = sitrep_writer_open(lock->path, lock->new_shards, w, &errmsg);
     if (st != SITREP_OK)
         snprintf(why, why_len, "%s", errmsg ? errmsg : sitrep_status_to_string(st));
 out:

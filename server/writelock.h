@@ -29,9 +29,11 @@
 struct srv_writelock;
 
 /* A lock for the index directory path (copied).  A request waits at most
- * wait_seconds (at least 1) for another request's write.  NULL when out of
- * memory. */
-struct srv_writelock *srv_writelock_create(const char *path, unsigned wait_seconds);
+ * wait_seconds (at least 1) for another request's write.  An index the
+ * server creates gets new_shards shards (sitrep_writer_open()).  NULL when
+ * out of memory. */
+struct srv_writelock *srv_writelock_create(const char *path, unsigned new_shards,
+                                           unsigned wait_seconds);
 
 /* Takes the lock and opens a writer on the index into *w.  With create, a
  * missing index is made (empty); without, a missing index path is

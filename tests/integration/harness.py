@@ -88,14 +88,16 @@ def source_dir():
         os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
-def write_config(directory, cors_origins=("http://allowed.example",), extra=""):
+def write_config(directory, cors_origins=("http://allowed.example",), extra="", shards=None):
     """Writes a small sitrep.yaml into directory and returns its path.  The
-    gazetteer path is absolute: relative paths resolve against the file."""
+    gazetteer path is absolute: relative paths resolve against the file.
+    shards sets index.shards (else the built-in default)."""
     gazetteer = os.path.join(source_dir(), "indexer", "gazetteer", "places.tsv")
     origins = ", ".join(json.dumps(o) for o in cors_origins)
     text = (
         "index:\n"
         f"  gazetteer: {json.dumps(gazetteer)}\n"
+        + (f"  shards: {shards}\n" if shards else "") +
         "server:\n"
         "  threads: 2\n"
         f"  cors_origins: [{origins}]\n"

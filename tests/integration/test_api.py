@@ -75,7 +75,9 @@ class ApiTest(harness.ErrorAssertions, unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = harness.tempdir("sitrep-test-api-")
         cls.dir = cls.tmp.name
-        cls.config = harness.write_config(cls.dir, cors_origins=(ORIGIN,))
+        # One glass folder: a cursor's date key is checked there
+        # (test_forged_cursors); ShardedTest covers several shards.
+        cls.config = harness.write_config(cls.dir, cors_origins=(ORIGIN,), shards=1)
         cls.index = os.path.join(cls.dir, "index")
         harness.build_index(cls.index, [SAMPLES], cls.config)
         cls.gazetteer = load_gazetteer()
@@ -674,7 +676,8 @@ class ApiTest(harness.ErrorAssertions, unittest.TestCase):
 
 
 class ShardedTest(unittest.TestCase):
-    """The samples split over two local shards behind a Xapian stub file:
+    """The samples split over two indexes behind a Xapian stub file, each of
+    them two shards (the default index.shards), so the stub nests stubs:
     cursors continue by position there (a decider sees shard-local docids),
     and facets and timelines count across shards."""
 

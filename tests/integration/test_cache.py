@@ -3,8 +3,8 @@
 A repeated search is answered from memory: the second request is
 "X-Cache: hit" with the first answer (took_ms 0) and the same ETag; GET
 and POST with the same parameters share an answer; an error is never kept;
-a commit by sitrep-index changes the revision, so the same request runs
-again and sees the new article; the bound (server.cache_bytes) holds, the
+a commit by sitrep-index changes the revision (an upsert into a sharded
+index too), so the same request runs again and sees the change; the bound (server.cache_bytes) holds, the
 least recently used answer leaves first, and an answer over an eighth of
 the bound is not kept; with cache_bytes 0 there is no cache at all.
 /v1/stats counts entries, bytes, hits and misses.
@@ -133,6 +133,17 @@ class CacheTest(unittest.TestCase):
         self.assertEqual(c.body["hits"][0]["id"], "c-late")
         self.assertEqual(c.body["total"]["value"], a.body["total"]["value"] + 1)
         self.assertEqual(self.srv.get("/v1/search", params).headers.get("x-cache"), "hit")
+        # An upsert keeps the document count; on this index of two shards
+        # (the default) the revision, summed over them, still moves.
+        self.assertEqual(self.srv.get("/v1/stats").body["shards"], 2)
+        again = harness.write_jsonl(os.path.join(self.dir, "again.jsonl"),
+                                    [dict(LATE, title="Late shelling, updated")])
+        harness.build_index(self.index, [again], self.config)
+        d = self.srv.get("/v1/search", params)
+        self.assertEqual(d.headers.get("x-cache"), "miss")
+        self.assertNotEqual(d.headers["x-index-revision"], c.headers["x-index-revision"])
+        self.assertEqual(d.body["hits"][0]["title"], "Late shelling, updated")
+        self.assertEqual(d.body["total"], c.body["total"])
 
 
 class BoundTest(unittest.TestCase):

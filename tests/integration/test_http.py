@@ -274,7 +274,8 @@ class HttpTest(unittest.TestCase):
                     "uptime_s"):
             self.assertIn(key, r.body)
         self.assertEqual(r.body["documents"], len(ARTICLES) + self.late_count())
-        self.assertEqual(r.body["shards"], 1)
+        # The default index.shards (config/sitrep.yaml).
+        self.assertEqual(r.body["shards"], 2)
 
     # -- client mistakes ---------------------------------------------------
 

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "article.h"
+#include "schema.h"
 #include "store.h"
 #include "test.h"
 
@@ -40,6 +42,122 @@ static void put(sitrep_writer *w, const struct fixture *f)
     CHECK(sitrep_doc_index_text(d, SITREP_FIELD_PLACE, "x", 1) == SITREP_ERR_INVALID);
     REQUIRE(sitrep_writer_put(w, d) == SITREP_OK);
     sitrep_doc_destroy(d);
+}
+
+/* A document for article id with text, as the indexer makes it (near-
+ * duplicate fingerprint included); the caller destroys it. */
+static sitrep_doc *article_doc(const char *id, const char *text)
+{
+    struct sitrep_article a;
+    char reason[128];
+    sitrep_doc *d = NULL;
+    sitrep_article_init(&a);
+    a.id = strdup(id);
+    a.title = strdup("Copy test");
+    a.text = strdup(text);
+    a.text_len = strlen(text);
+    REQUIRE(sitrep_article_normalise(&a, 100000, reason, sizeof reason) == SITREP_OK);
+    REQUIRE(sitrep_article_to_doc(&a, &d) == SITREP_OK);
+    sitrep_article_clear(&a);
+    return d;
+}
+
+/* Documents in the index (or shard) at path that hold term. */
+static uint64_t freq_at(const char *path, const char *term)
+{
+    sitrep_db *db;
+    char *err = NULL;
+    uint64_t n = 0;
+    REQUIRE(sitrep_db_open(path, &db, &err) == SITREP_OK);
+    REQUIRE(sitrep_db_term_freq(db, term, &n) == SITREP_OK);
+    sitrep_db_destroy(db);
+    return n;
+}
+
+static const char story[] =
+    "Rescue workers in the eastern districts pulled survivors from the rubble of a "
+    "five storey building after overnight strikes, the regional governor said on "
+    "Tuesday, adding that power and water had been cut across the city and that "
+    "schools would stay closed for the rest of the week while engineers checked "
+    "the damaged blocks one by one.";
+
+/* A sharded index (index.shards): each article in the shard its id hashes
+ * to, one index to readers; upserts and deletes find it there; copies are
+ * grouped across shards, within one batch and across batches, committed or
+ * not; the revision is the shards' sum and moves with every commit. */
+static void test_shards(const char *dir)
+{
+    char path[300], shard[320], *err = NULL, text[600];
+    sitrep_writer *w = NULL;
+    sitrep_db *db = NULL;
+    struct sitrep_db_stats st, st2;
+    sitrep_doc *d[4];
+
+    snprintf(path, sizeof path, "%s/sharded", dir);
+    REQUIRE(sitrep_writer_open(path, 2, &w, &err) == SITREP_OK);
+    REQUIRE(sitrep_writer_get_stats(w, &st) == SITREP_OK);
+    CHECK(st.shards == 2 && st.documents == 0);
+
+    /* One batch: copy-2 joins copy-1's group before either is written. */
+    d[0] = article_doc("copy-1", story);
+    snprintf(text, sizeof text, "%s Updated at noon.", story);
+    d[1] = article_doc("other-1", "A different story entirely, about grain exports leaving "
+                                  "the southern ports under a new agreement signed today.");
+    d[2] = article_doc("copy-2", text);
+    REQUIRE(sitrep_writer_put_batch(w, (const sitrep_doc *const *)d, 3) == SITREP_OK);
+    for (int i = 0; i < 3; i++)
+        sitrep_doc_destroy(d[i]);
+    REQUIRE(sitrep_writer_commit(w) == SITREP_OK);
+    REQUIRE(sitrep_writer_get_stats(w, &st) == SITREP_OK);
+    /* Later batches: copy-3 finds the committed ones, copy-4 the pending
+     * copy-3 (in whichever shard it went). */
+    snprintf(text, sizeof text, "Kyiv. %s", story);
+    d[0] = article_doc("copy-3", text);
+    REQUIRE(sitrep_writer_put(w, d[0]) == SITREP_OK);
+    d[1] = article_doc("copy-4", text);
+    REQUIRE(sitrep_writer_put(w, d[1]) == SITREP_OK);
+    /* An upsert stays one article; a delete finds it in its shard. */
+    d[2] = article_doc("other-1", "The grain story, rewritten: exports left the southern "
+                                  "ports on Monday under the agreement.");
+    REQUIRE(sitrep_writer_put(w, d[2]) == SITREP_OK);
+    d[3] = article_doc("other-2", "Talks on prisoner exchanges resumed in a neutral "
+                                  "capital, mediators said, without a date for the next round.");
+    REQUIRE(sitrep_writer_put(w, d[3]) == SITREP_OK);
+    for (int i = 0; i < 4; i++)
+        sitrep_doc_destroy(d[i]);
+    CHECK(sitrep_writer_documents(w) == 6);
+    REQUIRE(sitrep_writer_delete(w, "other-2") == SITREP_OK);
+    CHECK(sitrep_writer_delete(w, "other-2") == SITREP_ERR_NOT_FOUND);
+    REQUIRE(sitrep_writer_commit(w) == SITREP_OK);
+    REQUIRE(sitrep_writer_get_stats(w, &st2) == SITREP_OK);
+    CHECK(st2.revision > st.revision && st2.documents == 5);
+    sitrep_writer_destroy(w);
+
+    /* Readers: one index of 2 shards, the same revision. */
+    REQUIRE(sitrep_db_open(path, &db, &err) == SITREP_OK);
+    REQUIRE(sitrep_db_get_stats(db, &st) == SITREP_OK);
+    CHECK(st.shards == 2 && st.documents == 5 && st.revision == st2.revision);
+    sitrep_db_destroy(db);
+    char *group = sitrep_schema_term(SITREP_FIELD_GROUP, "copy-1");
+    CHECK(freq_at(path, group) == 4);
+    /* The group spans both shards, and each shard holds articles. */
+    uint64_t in_shard[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(shard, sizeof shard, "%s/shard-%d", path, i + 1);
+        in_shard[i] = freq_at(shard, group);
+        CHECK(in_shard[i] > 0);
+    }
+    CHECK(in_shard[0] + in_shard[1] == 4);
+    free(group);
+    group = sitrep_schema_term(SITREP_FIELD_GROUP, "other-1");
+    CHECK(freq_at(path, group) == 1);
+    free(group);
+
+    /* An existing index keeps its shards whatever a new one would get. */
+    REQUIRE(sitrep_writer_open(path, 1, &w, &err) == SITREP_OK);
+    REQUIRE(sitrep_writer_get_stats(w, &st) == SITREP_OK);
+    CHECK(st.shards == 2 && st.documents == 5);
+    sitrep_writer_destroy(w);
 }
 
 /* Walks every hit of text (or all documents) in sort order, limit hits a
@@ -154,9 +272,9 @@ int main(void)
     free(err);
     err = NULL;
 
-    REQUIRE(sitrep_writer_open(path, &w, &err) == SITREP_OK);
+    REQUIRE(sitrep_writer_open(path, 1, &w, &err) == SITREP_OK);
     /* One writer at a time. */
-    CHECK(sitrep_writer_open(path, &w2, &err) == SITREP_ERR_DB_LOCKED && w2 == NULL);
+    CHECK(sitrep_writer_open(path, 1, &w2, &err) == SITREP_ERR_DB_LOCKED && w2 == NULL);
     CHECK(err && strstr(err, "another process"));
     free(err);
     err = NULL;
@@ -385,6 +503,7 @@ int main(void)
                   "Two [cities], one [city], a citizen.");
 
     sitrep_db_destroy(db);
+    test_shards(dir);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK(system(cmd) == 0);
     return TEST_DONE();
