@@ -108,7 +108,7 @@ static const struct config_row config_rows[] = {
     ROW_PATH("index.gazetteer", gazetteer_path, SITREP_DEFAULT_GAZETTEER),
     ROW_PATH_OPT("index.gazetteer_supplement", gazetteer_supplement_path,
                  SITREP_DEFAULT_GAZETTEER_SUPPLEMENT),
-    ROW_UINT("index.shards", shards, 1, 64, 2),
+    ROW_UINT("index.shards", shards, 1, 64, 1),
 
     ROW_LISTEN("server.listen", listen_host, listen_port, "127.0.0.1:8080"),
     ROW_UINT("server.threads", threads, 0, 1024, 0),

@@ -32,7 +32,7 @@ struct sitrep_config {
     char *gazetteer_supplement_path; /* index.gazetteer_supplement, the curated YAML of
                                         places and person aliases,
                                         SITREP_DEFAULT_GAZETTEER_SUPPLEMENT; "" = none */
-    unsigned shards;      /* index.shards, shards of an index yet to be created, 2 */
+    unsigned shards;      /* index.shards, shards of an index yet to be created, 1 */
     /* server: */
     char *listen_host;    /* server.listen host part, "127.0.0.1"; "" = every address */
     unsigned listen_port; /* server.listen port part, 8080; 0 = any free port */

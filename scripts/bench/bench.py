@@ -53,6 +53,9 @@ XAPIAN_BENCH = os.path.join(BUILD, "scripts", "bench", "bench-xapian")
 FTS5 = [sys.executable, os.path.join(BENCH, "fts5.py")]
 WRK_LUA = os.path.join(BENCH, "wrk.lua")
 CORPUS = os.path.join(ROOT, "..", "shared", "data", "corpora", "fakes_syria.jsonl")
+# sitrep-index writes a bulk load into one shard per core (index.shards),
+# at most 4: Xapian writes each database on one thread.
+SHARDS = max(1, min(4, os.cpu_count() or 1))
 
 # The query set: name, sitrepd parameters, whether it is a "simple" query
 # (the throughput runs rotate over those), and for the references the
@@ -396,7 +399,8 @@ def one_run(args, size, r, corpus, ref, tmp):
     index = os.path.join(tmp, f"sitrep-{r}")
     xdb = os.path.join(tmp, f"xapian-{r}")
     fdb = os.path.join(tmp, f"fts5-{r}.db")
-    for name, cmd, path in (("sitrep", [INDEXER, "--index", index, "-q", corpus], index),
+    for name, cmd, path in (("sitrep", [INDEXER, "--shards", str(SHARDS), "--index", index, "-q",
+                                         corpus], index),
                             ("xapian", [XAPIAN_BENCH, "load", ref, xdb], xdb),
                             ("fts5", FTS5 + ["load", ref, fdb], fdb)):
         log(f"size {size} run {r + 1}: ingest {name} (load {loadavg()})")
@@ -478,7 +482,8 @@ def report(size, csize, runs, meta):
     s = {}
     print(f"\n### {size:,} articles ({csize / 1e6:.0f} MB of JSON Lines), median of {n} "
           f"run{'s' if n > 1 else ''}\n")
-    print("| ingest | sitrep-index (with extraction) | plain Xapian (TermGenerator) "
+    print(f"| ingest | sitrep-index (with extraction, {SHARDS} shard{'s' if SHARDS > 1 else ''}) "
+          "| plain Xapian (TermGenerator) "
           "| SQLite FTS5 | sitrep ÷ Xapian |")
     print("|---|---|---|---|---|")
     ing = {e: {k: med([r["ingest"][e][k] for r in runs]) for k in ("seconds", "rss_kb", "disk")}

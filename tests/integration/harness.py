@@ -140,13 +140,14 @@ def build_index(index_dir, paths, config=None, check=True):
     return proc
 
 
-def index_samples(directory):
+def index_samples(directory, shards=None):
     """Indexes the bundled samples (indexer/samples) into DIRECTORY/index
-    with a config written there; returns (config, index, ids), where ids
+    (of shards shards, else the default) with a config written there;
+    returns (config, index, ids), where ids
     maps each sample's key in tests/samples-expected.json (its JSON id or
     its file name) to the id the indexer gave it, read from the
     "indexed ID FILE:LINE" lines of `sitrep-index -v`."""
-    config = write_config(directory)
+    config = write_config(directory, shards=shards)
     index = os.path.join(directory, "index")
     samples = os.path.join(source_dir(), "indexer", "samples")
     p = subprocess.run([env_or_skip("SITREP_INDEX_BIN"), "--config", config, "--index", index,

@@ -75,9 +75,7 @@ class ApiTest(harness.ErrorAssertions, unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = harness.tempdir("sitrep-test-api-")
         cls.dir = cls.tmp.name
-        # One glass folder: a cursor's date key is checked there
-        # (test_forged_cursors); ShardedTest covers several shards.
-        cls.config = harness.write_config(cls.dir, cors_origins=(ORIGIN,), shards=1)
+        cls.config = harness.write_config(cls.dir, cors_origins=(ORIGIN,))
         cls.index = os.path.join(cls.dir, "index")
         harness.build_index(cls.index, [SAMPLES], cls.config)
         cls.gazetteer = load_gazetteer()
@@ -677,7 +675,7 @@ class ApiTest(harness.ErrorAssertions, unittest.TestCase):
 
 class ShardedTest(unittest.TestCase):
     """The samples split over two indexes behind a Xapian stub file, each of
-    them two shards (the default index.shards), so the stub nests stubs:
+    them two shards (index.shards), so the stub nests stubs:
     cursors continue by position there (a decider sees shard-local docids),
     and facets and timelines count across shards."""
 
@@ -685,7 +683,7 @@ class ShardedTest(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = harness.tempdir("sitrep-test-api-shards-")
         d = cls.tmp.name
-        cls.config = harness.write_config(d)
+        cls.config = harness.write_config(d, shards=2)
         text_dir, web_dir = os.path.join(d, "text"), os.path.join(d, "web")
         os.mkdir(text_dir)
         os.mkdir(web_dir)

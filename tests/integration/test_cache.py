@@ -39,7 +39,9 @@ class CacheTest(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = harness.tempdir()
         cls.dir = cls.tmp.name
-        cls.config = harness.write_config(cls.dir)
+        # Two shards: an upsert there must still move the revision
+        # (test_zz_commit_changes_the_answer).
+        cls.config = harness.write_config(cls.dir, shards=2)
         cls.index = os.path.join(cls.dir, "index")
         cls.fixture = harness.write_jsonl(os.path.join(cls.dir, "fixture.jsonl"), ARTICLES)
         harness.build_index(cls.index, [cls.fixture], cls.config)
@@ -134,7 +136,7 @@ class CacheTest(unittest.TestCase):
         self.assertEqual(c.body["total"]["value"], a.body["total"]["value"] + 1)
         self.assertEqual(self.srv.get("/v1/search", params).headers.get("x-cache"), "hit")
         # An upsert keeps the document count; on this index of two shards
-        # (the default) the revision, summed over them, still moves.
+        # the revision, summed over them, still moves.
         self.assertEqual(self.srv.get("/v1/stats").body["shards"], 2)
         again = harness.write_jsonl(os.path.join(self.dir, "again.jsonl"),
                                     [dict(LATE, title="Late shelling, updated")])

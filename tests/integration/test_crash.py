@@ -11,7 +11,10 @@ ingests the same corpus from the start in batches of BATCH, so the index
 must hold a prefix of the corpus whose length is a multiple of BATCH (or
 the whole corpus), at least as long as anything ever reported: a batch
 lands whole or not at all, and a killed re-run never loses what an earlier
-run committed.
+run committed.  The same again on an index of two shards (--shards 2),
+where a kill during a commit may leave the last batch in one shard only:
+there the index holds every batch before its last whole, and of the last
+what some shards committed.
 
 sitrepd takes the corpus as POST /v1/ingest bodies of BATCH articles from a
 client thread; a 200 means the body is durable.  After each kill every
@@ -195,21 +198,27 @@ class CrashTest(unittest.TestCase):
             TOTALS["requests"] += 2 + len(sample)
             TOTALS["articles_checked"] += len(hits) + len(sample)
 
-    def index_cmd(self, index):
+    def index_cmd(self, index, shards=1):
         return [self.bin, "--config", self.config, "--index", index, "--batch", str(BATCH),
-                "-v", "--commits", self.jsonl]
+                "--shards", str(shards), "-v", "--commits", self.jsonl]
 
     # -- sitrep-index --------------------------------------------------------
 
     def test_indexer_killed(self):
-        rng = random.Random(SEED)
-        index = os.path.join(self.dir, "cli-index")
+        self.indexer_killed("cli-index", 1, ROUNDS)
+
+    def test_indexer_killed_sharded(self):
+        self.indexer_killed("cli-index-shards", 2, ROUNDS // 2)
+
+    def indexer_killed(self, name, shards, rounds):
+        rng = random.Random(SEED + shards)
+        index = os.path.join(self.dir, name)
         ever = set()  # every id ever reported committed
         longest = 0
-        for rnd in range(ROUNDS + 1):
-            if rnd == ROUNDS // 2:
+        for rnd in range(rounds + 1):
+            if rnd == rounds // 2:
                 # Half way: one run to the end completes the set.
-                self.complete_cli(index)
+                self.complete_cli(index, shards)
                 ever = set(self.ids)
                 longest = len(self.ids)
                 continue
@@ -218,7 +227,7 @@ class CrashTest(unittest.TestCase):
                 kill_at, delay = 0, rng.uniform(0.0, 1.0)
             else:
                 kill_at, delay = rng.randrange(1, len(self.ids)), rng.uniform(0.0, 0.05)
-            run_ = Killed(self.index_cmd(index), kill_at)
+            run_ = Killed(self.index_cmd(index, shards), kill_at)
             alive = run_.kill(delay)
             self.assertEqual(run_.bad_lines, [])
             no_report(self, run_.stderr, "sitrep-index")
@@ -230,21 +239,30 @@ class CrashTest(unittest.TestCase):
             ever.update(run_.committed)
             records = self.present(index)
             n = len(records)
-            # A prefix of the corpus, whole batches only, nothing lost.
-            self.assertEqual(set(records), set(self.ids[:n]))
-            self.assertTrue(n % BATCH == 0 or n == len(self.ids), n)
+            if shards == 1:
+                # A prefix of the corpus, whole batches only, nothing lost.
+                self.assertEqual(set(records), set(self.ids[:n]))
+                self.assertTrue(n % BATCH == 0 or n == len(self.ids), n)
+            elif records:
+                # Every batch before the last one present is whole.
+                top = max(self.pos[i] for i in records) + 1
+                whole = top - (top - 1) % BATCH - 1
+                self.assertTrue(set(self.ids[:whole]) <= set(records) <= set(self.ids[:top]),
+                                f"round {rnd}: not the batches before the last whole")
             self.assertTrue(ever <= set(records),
                             f"round {rnd}: {len(ever - set(records))} committed articles lost")
             self.assertGreaterEqual(n, longest, "a re-run lost earlier commits")
             longest = n
             if rnd % 4 == 3:
                 self.check_over_http(index, records)
-        self.complete_cli(index)
+        self.complete_cli(index, shards)
+        p = run([self.bin, "stats", "--config", self.config, "--index", index])
+        self.assertEqual(json.loads(p.stdout)["shards"], shards)
 
-    def complete_cli(self, index):
+    def complete_cli(self, index, shards):
         """Runs the ingest to its end: the index is then exactly the corpus."""
         for _ in range(50):
-            p = run(self.index_cmd(index))
+            p = run(self.index_cmd(index, shards))
             # A killed writer's lock may outlive it for a moment (exit 3).
             if p.returncode != 3 or b"another process" not in p.stderr:
                 break

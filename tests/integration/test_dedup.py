@@ -21,10 +21,12 @@ with open(os.path.join(SRC, "tests", "samples-expected.json"), encoding="utf-8")
 
 
 class DedupTest(unittest.TestCase):
+    SHARDS = 1
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = harness.tempdir("sitrep-test-dedup-")
-        config, cls.index, cls.ids = harness.index_samples(cls.tmp.name)
+        config, cls.index, cls.ids = harness.index_samples(cls.tmp.name, cls.SHARDS)
         cls.srv = harness.Server(cls.index, config).start()
         # article id -> the id of its group's first sample (itself if alone)
         cls.group = {cls.ids[k]: cls.ids[v.get("duplicate_of", k)] for k, v in EXPECTED.items()}
@@ -150,6 +152,12 @@ class DedupTest(unittest.TestCase):
         self.assertEqual(odesa_raw["properties"]["count"] - odesa["properties"]["count"], 2)
         self.assertEqual(len(odesa["properties"]["articles"]),
                          min(5, odesa["properties"]["count"]))
+
+
+class ShardedDedupTest(DedupTest):
+    """The same over three shards (index.shards): copies land in the shard
+    their ids hash to, and are grouped across shards all the same."""
+    SHARDS = 3
 
 
 if __name__ == "__main__":

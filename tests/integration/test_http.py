@@ -274,8 +274,7 @@ class HttpTest(unittest.TestCase):
                     "uptime_s"):
             self.assertIn(key, r.body)
         self.assertEqual(r.body["documents"], len(ARTICLES) + self.late_count())
-        # The default index.shards (config/sitrep.yaml).
-        self.assertEqual(r.body["shards"], 2)
+        self.assertEqual(r.body["shards"], 1)
 
     # -- client mistakes ---------------------------------------------------
 
