@@ -231,10 +231,12 @@ static void write_batch(struct run *r, struct batch *b)
             struct slot *sl = &b->slots[i];
             if (sl->st == SITREP_ERR_INVALID)
                 on_error(r, sl->file, sl->line, sl->reason);
-            else if (sl->st == SITREP_OK)
-                docs[n] = sl->doc, put[n++] = sl;
-            else
+            else if (sl->st == SITREP_OK) {
+                docs[n] = sl->doc;
+                put[n++] = sl;
+            } else {
                 failed = sl;
+            }
         }
         sitrep_status st = n ? sitrep_writer_put_batch(r->w, docs, n) : SITREP_OK;
         if (st != SITREP_OK) {
@@ -256,7 +258,8 @@ static void write_batch(struct run *r, struct batch *b)
             r->fatal = failed->st;
         }
     }
-        for (i = 0; i < b->n; i++) {
+    /* Written, rejected, or dropped after the index failed. */
+    for (i = 0; i < b->n; i++) {
         struct slot *sl = &b->slots[i];
         sitrep_doc_destroy(sl->doc);
         sl->doc = NULL;

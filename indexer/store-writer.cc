@@ -2,9 +2,11 @@
  *
  * An index is one glass folder, or a folder of N glass shards listed in a
  * Xapian stub file, XAPIANDB, that readers open as one database.  Shards
- * let writing use more than one core: Xapian's inverter and commit are
- * single-threaded per database and were three quarters of an indexing
- * run's time.  Each article lives in the shard its id hashes to
+ * let writing use more than one core: with one database, its writer thread
+ * was busy for 97 % of an indexing run (10,000 articles, 2 cores), three
+ * quarters of that in Xapian's inverter and commits, which are
+ * single-threaded per database.  Each article lives in the shard its id
+ * hashes to
  * (shard_of()), so an upsert or a delete finds it again; N is fixed when
  * the index is created.
  *

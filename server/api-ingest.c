@@ -3,13 +3,15 @@
  *
  * Every record takes the CLI's path (ingest.c): the readers of reader.h
  * over the body, sitrep_article_prepare() with the server's gazetteer,
- * sitrep_article_to_doc(), sitrep_writer_put().  The work is done in two
+ * sitrep_article_to_doc(), sitrep_writer_put_batch().  The work is done in two
  * phases so that the write lock is held only for writing: first every
  * record is read, prepared and turned into a document (extraction is the
  * slow part), then the lock is taken and the documents are put and
  * committed at once.  So a request lands whole or not at all: an answer of
  * 200 with "indexed": N means those N are committed (durable, and visible
- * to the next search), and any other answer means none of them is.
+ * to the next search), and any other answer means none of them is (on an
+ * index of several shards, unless the server died during the commit: then
+ * some shards may hold their part; store-writer.cc).
  *
  * The answer:
  *   {"indexed": N, "rejected": M, "ids": [the N ids, in body order],
@@ -226,17 +228,16 @@ unsigned srv_api_ingest(const struct srv_app *app, struct srv_request *req, json
     } else {
         if ((status = srv_api_write_begin(app, req, true, &w, out)))
             goto out;
-        for (size_t i = 0; i < b.n_docs; i++) {
-            sitrep_status st = sitrep_writer_put(w, b.docs[i]);
-            if (st != SITREP_OK) {
-                fprintf(stderr, "sitrepd: request %s: put: %s\n", req->id,
-                        st == SITREP_ERR_NOMEM ? "out of memory" : sitrep_writer_last_error(w));
-                status = srv_fail(req, out, 500, "internal_error", NULL,
-                                  "the articles could not be written; nothing was indexed "
-                                  "(request %s)",
-                                  req->id);
-                goto out;
-            }
+        /* One batch: the shards of a sharded index write in parallel. */
+        sitrep_status st = sitrep_writer_put_batch(w, (const sitrep_doc *const *)b.docs, b.n_docs);
+        if (st != SITREP_OK) {
+            fprintf(stderr, "sitrepd: request %s: put: %s\n", req->id,
+                    st == SITREP_ERR_NOMEM ? "out of memory" : sitrep_writer_last_error(w));
+            status = srv_fail(req, out, 500, "internal_error", NULL,
+                              "the articles could not be written; nothing was indexed "
+                              "(request %s)",
+                              req->id);
+            goto out;
         }
         if ((status = srv_api_write_commit(req, w, &index, out)))
             goto out;
